@@ -1,0 +1,45 @@
+import { SignJWT, jwtVerify, errors } from "jose";
+
+export interface AuthUser {
+  id: string;
+  email: string;
+}
+
+const ISSUER = "todo-platform";
+const AUDIENCE = "todo-api";
+
+/** Signs and verifies the API's JWTs (HS256) with the secret the services read from the Dapr secret store. */
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string, private readonly ttlSeconds = 24 * 3600) {
+    if (secret.length < 32) throw new Error("JWT secret must be at least 32 characters");
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async sign(user: AuthUser): Promise<string> {
+    return new SignJWT({ email: user.email })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(user.id)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.key);
+  }
+
+  /** Returns the user, or null for any invalid, expired or malformed token. */
+  async verify(token: string): Promise<AuthUser | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
+      if (typeof payload.sub !== "string" || typeof payload.email !== "string") return null;
+      return { id: payload.sub, email: payload.email };
+    } catch (err) {
+      if (err instanceof errors.JOSEError || err instanceof TypeError) return null;
+      throw err;
+    }
+  }
+}
+
+/** Name of the secret (and key) holding the JWT signing secret in the Dapr secret store. */
+export const JWT_SECRET_NAME = "jwt-secret";

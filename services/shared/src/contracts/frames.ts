@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { TaskSchema } from "./task";
+
+/** What the websocket service sends to a browser: `{type,id,time,data}`. */
+export const FrameTypes = [
+  "task.created",
+  "task.updated",
+  "task.completed",
+  "task.deleted",
+  "reminder.due",
+  "notification.sent",
+] as const;
+
+export const TaskFrame = z.object({
+  type: z.enum(["task.created", "task.updated", "task.completed", "task.deleted"]),
+  id: z.string(),
+  time: z.iso.datetime({ offset: true }),
+  data: z.object({ task: TaskSchema }),
+});
+export const ReminderDueFrame = z.object({
+  type: z.literal("reminder.due"),
+  id: z.string(),
+  time: z.iso.datetime({ offset: true }),
+  data: z.object({ taskId: z.uuid(), remindAt: z.string(), title: z.string(), firedAt: z.string() }),
+});
+export const NotificationFrame = z.object({
+  type: z.literal("notification.sent"),
+  id: z.string(),
+  time: z.iso.datetime({ offset: true }),
+  data: z.object({
+    notificationId: z.uuid(),
+    taskId: z.uuid(),
+    channel: z.string(),
+    title: z.string(),
+    message: z.string(),
+    createdAt: z.string(),
+  }),
+});
+export const WebSocketFrame = z.union([TaskFrame, ReminderDueFrame, NotificationFrame]);
+export type WebSocketFrame = z.infer<typeof WebSocketFrame>;

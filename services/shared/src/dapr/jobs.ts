@@ -1,0 +1,28 @@
+import { sidecarUrl, type SidecarAddress } from "./sidecar";
+
+/**
+ * The Dapr Jobs API (stable in 1.18; the JS SDK 3.18 has no client for it). The sidecar calls the same
+ * app back at `POST /job/<name>` at `dueTime`, at least once and never early.
+ */
+export class JobsClient {
+  constructor(private readonly cfg: SidecarAddress) {}
+
+  async schedule(name: string, job: { dueTime: string; data?: unknown; overwrite?: boolean }): Promise<void> {
+    const res = await fetch(`${sidecarUrl(this.cfg)}/v1.0/jobs/${encodeURIComponent(name)}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ dueTime: job.dueTime, data: job.data ?? {}, overwrite: job.overwrite ?? true }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) throw new Error(`scheduling job ${name} failed: HTTP ${res.status} ${await res.text()}`);
+  }
+
+  /** Deleting a job that does not exist is not an error (cancel is idempotent). */
+  async delete(name: string): Promise<void> {
+    const res = await fetch(`${sidecarUrl(this.cfg)}/v1.0/jobs/${encodeURIComponent(name)}`, {
+      method: "DELETE",
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok && res.status !== 404) throw new Error(`deleting job ${name} failed: HTTP ${res.status} ${await res.text()}`);
+  }
+}

@@ -1,0 +1,26 @@
+import type pg from "pg";
+import { inTransaction } from "./pool";
+
+/**
+ * Runs a consumer's database side effect at most once per CloudEvent id: the processed id is recorded
+ * in the same transaction as the effect, so a redelivery (or a second replica racing on the same event)
+ * finds the row and does nothing. Requires, in the service's schema:
+ *   CREATE TABLE processed_events (consumer text, event_id text, processed_at timestamptz DEFAULT now(),
+ *                                  PRIMARY KEY (consumer, event_id));
+ */
+export async function oncePerEvent(
+  pool: pg.Pool,
+  consumer: string,
+  eventId: string,
+  effect: (client: pg.PoolClient) => Promise<void>,
+): Promise<"success" | "duplicate"> {
+  return inTransaction(pool, async (client) => {
+    const inserted = await client.query(
+      "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+      [consumer, eventId],
+    );
+    if (inserted.rowCount === 0) return "duplicate";
+    await effect(client);
+    return "success";
+  });
+}
