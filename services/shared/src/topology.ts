@@ -39,19 +39,14 @@ export interface AppDefinition {
   dapr: boolean;
   /** Path prefix the ingress routes to this app, if it is public. */
   ingressPath?: "/api" | "/ws" | "/";
-  /** Public API paths that the ingress sends to this app instead of the backend (longest prefix wins). */
+  /** Public path prefixes the ingress sends to this app instead of the backend (longest prefix wins). */
   extraIngressPaths?: string[];
 }
 
 export const apps: readonly AppDefinition[] = [
   { id: "backend", port: 3000, dapr: true, ingressPath: "/api" },
-  {
-    id: "event-processor",
-    port: 3001,
-    dapr: true,
-    // The audit trail is served by its owner, the event-processor.
-    extraIngressPaths: ["/api/tasks/:id/history"],
-  },
+  // Serves the audit trail to the backend (service invocation), which fronts it as /api/tasks/:id/history.
+  { id: "event-processor", port: 3001, dapr: true },
   { id: "reminder-scheduler", port: 3002, dapr: true },
   { id: "notification", port: 3003, dapr: true, extraIngressPaths: ["/api/notifications"] },
   { id: "websocket", port: 3004, dapr: true, ingressPath: "/ws" },
