@@ -1,0 +1,65 @@
+import { join } from "node:path";
+import {
+  createDaprClient,
+  createLogger,
+  createPool,
+  createServiceApp,
+  databaseReadiness,
+  initMetrics,
+  JWT_SECRET_NAME,
+  listen,
+  migrate,
+  readSecret,
+  sidecarReadiness,
+  TokenService,
+  type RunningService,
+} from "../../shared/src";
+import type { BackendConfig } from "./config";
+import { OutboxRelay } from "./outbox/relay";
+import { authRoutes } from "./routes/auth-routes";
+import { historyRoutes } from "./routes/history-routes";
+import { internalRoutes } from "./routes/internal-routes";
+import { taskRoutes } from "./routes/task-routes";
+import { TaskCommands } from "./task-commands";
+
+export const SCHEMA = "backend";
+
+/**
+ * Starts the backend: migrations, the JWT secret from the Dapr secret store, the HTTP API and the
+ * outbox relay. `stop()` drains HTTP, then stops the relay (after its in-flight publish), then the pool.
+ */
+export async function start(config: BackendConfig): Promise<RunningService> {
+  const log = createLogger("backend", config.LOG_LEVEL);
+  initMetrics("backend");
+  await migrate({ databaseUrl: config.DATABASE_URL, dir: join(__dirname, "migrations"), schema: SCHEMA, log: (m) => log.debug(m) });
+  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  try {
+    const tokens = new TokenService(await readSecret(config, JWT_SECRET_NAME));
+    const dapr = createDaprClient(config);
+    // The sidecar answered the secret read, so this returns at once; afterwards a publish to a sidecar
+    // that went away fails fast instead of waiting for it inside the SDK.
+    await dapr.start();
+    const relay = new OutboxRelay({ pool, dapr, log, pollMs: config.OUTBOX_POLL_MS, retentionHours: config.OUTBOX_RETENTION_HOURS });
+    const commands = new TaskCommands(pool, () => relay.kick());
+    const app = createServiceApp({
+      log,
+      readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
+      routes: [authRoutes(pool, tokens), historyRoutes(config, tokens), taskRoutes(pool, tokens, commands), internalRoutes(pool, commands)],
+    });
+    relay.start();
+    const service = await listen({
+      port: config.PORT,
+      host: config.HOST,
+      log,
+      handler: app,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000,
+      // The DaprClient's HTTP agents are process-wide statics in the SDK, so they are left to process exit.
+      closers: [() => relay.stop(), () => pool.end()],
+    });
+    log.info({ url: service.url }, "backend listening");
+    return service;
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+import type pg from "pg";
+import type { AnyEvent } from "../../../shared/src";
+
+type Db = pg.Pool | pg.PoolClient;
+
+/** Written in the same transaction as the task change the events describe. */
+export async function appendToOutbox(db: Db, events: AnyEvent[]): Promise<void> {
+  for (const e of events) {
+    await db.query("INSERT INTO backend.outbox (event_id, task_id, type, payload) VALUES ($1, $2, $3, $4)", [e.id, e.subject, e.type, JSON.stringify(e)]);
+  }
+}
+
+export interface OutboxRow {
+  seq: number;
+  payload: AnyEvent;
+}
+
+export async function unsentRows(db: Db, limit: number): Promise<OutboxRow[]> {
+  const res = await db.query<OutboxRow>("SELECT seq, payload FROM backend.outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1", [limit]);
+  return res.rows;
+}
+
+export async function markSent(db: Db, seq: number): Promise<void> {
+  await db.query("UPDATE backend.outbox SET sent_at = clock_timestamp(), attempts = attempts + 1, last_error = NULL WHERE seq = $1", [seq]);
+}
+
+export async function markFailed(db: Db, seq: number, error: string): Promise<void> {
+  await db.query("UPDATE backend.outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1", [seq, error.slice(0, 1000)]);
+}
+
+export async function backlog(db: Db): Promise<{ unsent: number; oldestAgeSeconds: number }> {
+  const res = await db.query<{ unsent: number; age: number | null }>(
+    "SELECT count(*)::int AS unsent, extract(epoch FROM clock_timestamp() - min(created_at))::float8 AS age FROM backend.outbox WHERE sent_at IS NULL",
+  );
+  const row = res.rows[0]!;
+  return { unsent: row.unsent, oldestAgeSeconds: Math.max(0, row.age ?? 0) };
+}
+
+export async function deleteSentBefore(db: Db, cutoff: Date): Promise<number> {
+  const res = await db.query("DELETE FROM backend.outbox WHERE sent_at IS NOT NULL AND sent_at < $1", [cutoff.toISOString()]);
+  return res.rowCount ?? 0;
+}

@@ -1,0 +1,169 @@
+import type pg from "pg";
+import type { Task } from "../../../shared/src";
+import type { TaskRecord } from "../domain/task-record";
+import type { ListCursor } from "../domain/list-cursor";
+import type { ListTasksInput, SortKey } from "../domain/task-input";
+
+type Db = pg.Pool | pg.PoolClient;
+
+const COLUMNS = `id, user_id, title, description, status, priority, priority_rank, tags, due_at, remind_at, recurrence,
+  series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version`;
+
+interface TaskRow {
+  id: string;
+  user_id: string;
+  title: string;
+  description: string;
+  status: Task["status"];
+  priority: Task["priority"];
+  priority_rank: number;
+  tags: string[];
+  due_at: string | null;
+  remind_at: string | null;
+  recurrence: string | null;
+  series_id: string;
+  series_index: number;
+  series_start: string;
+  parent_task_id: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  version: number;
+}
+
+function toRecord(r: TaskRow): TaskRecord {
+  return {
+    task: {
+      id: r.id,
+      userId: r.user_id,
+      title: r.title,
+      description: r.description,
+      status: r.status,
+      priority: r.priority,
+      tags: r.tags,
+      dueAt: r.due_at,
+      remindAt: r.remind_at,
+      recurrence: r.recurrence,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      completedAt: r.completed_at,
+      version: r.version,
+    },
+    seriesId: r.series_id,
+    seriesIndex: r.series_index,
+    seriesStart: r.series_start,
+    parentTaskId: r.parent_task_id,
+  };
+}
+
+export async function insertTask(db: Db, rec: TaskRecord): Promise<void> {
+  const t = rec.task;
+  await db.query(
+    `INSERT INTO backend.tasks (id, user_id, title, description, status, priority, tags, due_at, remind_at, recurrence,
+       series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+    [t.id, t.userId, t.title, t.description, t.status, t.priority, t.tags, t.dueAt, t.remindAt, t.recurrence,
+      rec.seriesId, rec.seriesIndex, rec.seriesStart, rec.parentTaskId, t.createdAt, t.updatedAt, t.completedAt, t.version],
+  );
+}
+
+export async function updateTask(db: Db, rec: TaskRecord): Promise<void> {
+  const t = rec.task;
+  await db.query(
+    `UPDATE backend.tasks SET title = $2, description = $3, status = $4, priority = $5, tags = $6, due_at = $7,
+       remind_at = $8, recurrence = $9, series_id = $10, series_index = $11, series_start = $12,
+       updated_at = $13, completed_at = $14, version = $15
+     WHERE id = $1`,
+    [t.id, t.title, t.description, t.status, t.priority, t.tags, t.dueAt, t.remindAt, t.recurrence,
+      rec.seriesId, rec.seriesIndex, rec.seriesStart, t.updatedAt, t.completedAt, t.version],
+  );
+}
+
+export async function deleteTask(db: Db, id: string): Promise<void> {
+  await db.query("DELETE FROM backend.tasks WHERE id = $1", [id]);
+}
+
+/** The task if it exists and (when userId is given) belongs to that user; `lock` holds it until commit. */
+export async function findTask(db: Db, id: string, opts: { userId?: string; lock?: boolean } = {}): Promise<TaskRecord | null> {
+  const res = await db.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM backend.tasks WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) ${opts.lock ? "FOR UPDATE" : ""}`,
+    [id, opts.userId ?? null],
+  );
+  return res.rows[0] ? toRecord(res.rows[0]) : null;
+}
+
+export async function findChildOf(db: Db, parentId: string): Promise<TaskRecord | null> {
+  const res = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM backend.tasks WHERE parent_task_id = $1`, [parentId]);
+  return res.rows[0] ? toRecord(res.rows[0]) : null;
+}
+
+const sortColumn: Record<SortKey, string> = {
+  dueAt: "due_at",
+  priority: "priority_rank",
+  createdAt: "created_at",
+  title: "title",
+};
+const castOf: Record<SortKey, string> = { dueAt: "timestamptz", priority: "smallint", createdAt: "timestamptz", title: "text" };
+
+/** The value a cursor records for a row under a sort. */
+export function sortValueOf(sort: SortKey, rec: TaskRecord): string | number | null {
+  const t = rec.task;
+  switch (sort) {
+    case "dueAt":
+      return t.dueAt;
+    case "priority":
+      return t.priority === "low" ? 1 : t.priority === "medium" ? 2 : 3;
+    case "createdAt":
+      return t.createdAt;
+    case "title":
+      return t.title;
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * One page of a user's tasks in keyset order (sort column, then id as the tie-breaker; nulls last).
+ * `q` is a case-insensitive substring match on title and description (ILIKE with escaped wildcards).
+ * Returns one row more than asked when there is a next page.
+ */
+export async function listTasks(db: Db, userId: string, input: ListTasksInput, cursor: ListCursor | null): Promise<TaskRecord[]> {
+  const params: unknown[] = [userId];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where = ["user_id = $1"];
+  if (input.status) where.push(`status = ${p(input.status)}`);
+  if (input.priority) where.push(`priority = ${p(input.priority)}`);
+  if (input.tag) where.push(`tags @> ARRAY[${p(input.tag)}]::text[]`);
+  if (input.q) {
+    const pattern = p(`%${escapeLike(input.q)}%`);
+    where.push(`(title ILIKE ${pattern} OR description ILIKE ${pattern})`);
+  }
+  if (input.dueBefore) where.push(`due_at < ${p(input.dueBefore)}`);
+  if (input.dueAfter) where.push(`due_at > ${p(input.dueAfter)}`);
+
+  const col = sortColumn[input.sort];
+  const dir = input.order === "asc" ? "ASC" : "DESC";
+  const after = input.order === "asc" ? ">" : "<";
+  if (cursor) {
+    const id = p(cursor.id);
+    if (cursor.value === null) {
+      // only dueAt has nulls; they come last, so what follows is the rest of the nulls
+      where.push(`(${col} IS NULL AND id ${after} ${id})`);
+    } else {
+      const v = `${p(cursor.value)}::${castOf[input.sort]}`;
+      const keyed = `(${col}, id) ${after} (${v}, ${id})`;
+      where.push(input.sort === "dueAt" ? `(${keyed} OR ${col} IS NULL)` : keyed);
+    }
+  }
+  const res = await db.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM backend.tasks WHERE ${where.join(" AND ")}
+     ORDER BY ${col} ${dir} NULLS LAST, id ${dir} LIMIT ${p(input.limit + 1)}`,
+    params,
+  );
+  return res.rows.map(toRecord);
+}

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { taskPriorities, taskStatuses } from "../../../shared/src";
+import { parseRecurrence, RecurrenceError } from "./recurrence";
+
+/** ISO 8601 with an offset (or Z) in, UTC ISO out. */
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+
+const title = z.string().trim().min(1).max(200);
+const description = z.string().max(5000);
+const tags = z
+  .array(z.string().trim().min(1).max(40))
+  .max(20)
+  .transform((t) => [...new Set(t)]);
+const recurrence = z
+  .string()
+  .max(500)
+  .transform((s, ctx) => {
+    try {
+      return parseRecurrence(s);
+    } catch (err) {
+      if (!(err instanceof RecurrenceError)) throw err;
+      ctx.addIssue({ code: "custom", message: err.message });
+      return z.NEVER;
+    }
+  });
+
+export const CreateTaskBody = z.strictObject({
+  title,
+  description: description.default(""),
+  priority: z.enum(taskPriorities).default("medium"),
+  tags: tags.default([]),
+  dueAt: instant.nullable().default(null),
+  remindAt: instant.nullable().default(null),
+  recurrence: recurrence.nullable().default(null),
+});
+export type CreateTaskInput = z.infer<typeof CreateTaskBody>;
+
+export const PatchTaskBody = z
+  .strictObject({
+    title: title.optional(),
+    description: description.optional(),
+    priority: z.enum(taskPriorities).optional(),
+    tags: tags.optional(),
+    dueAt: instant.nullable().optional(),
+    remindAt: instant.nullable().optional(),
+    recurrence: recurrence.nullable().optional(),
+  })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), { message: "at least one field is required" });
+export type TaskPatch = z.infer<typeof PatchTaskBody>;
+
+export const sortKeys = ["dueAt", "priority", "createdAt", "title"] as const;
+export type SortKey = (typeof sortKeys)[number];
+export type SortOrder = "asc" | "desc";
+
+/** Without `order`: the natural reading of each sort (soonest due, highest priority, newest, A→Z). */
+export const defaultOrder: Record<SortKey, SortOrder> = { dueAt: "asc", priority: "desc", createdAt: "desc", title: "asc" };
+
+export const ListTasksQuery = z
+  .strictObject({
+    status: z.enum(taskStatuses).optional(),
+    priority: z.enum(taskPriorities).optional(),
+    tag: z.string().trim().min(1).max(40).optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+    dueBefore: instant.optional(),
+    dueAfter: instant.optional(),
+    sort: z.enum(sortKeys).default("createdAt"),
+    order: z.enum(["asc", "desc"]).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(1000).optional(),
+  })
+  .transform((q) => ({ ...q, order: q.order ?? defaultOrder[q.sort] }));
+export type ListTasksInput = z.infer<typeof ListTasksQuery>;
+
+export const TaskIdParams = z.object({ id: z.uuid() });
+
+export const NextOccurrenceBody = z.strictObject({
+  dueAt: instant,
+  remindAt: instant.nullable(),
+  correlationId: z.string().min(1).max(200),
+});
+export type NextOccurrenceInput = z.infer<typeof NextOccurrenceBody>;

@@ -1,0 +1,68 @@
+import { Router, type Response } from "express";
+import type pg from "pg";
+import { badRequest, currentUser, notFound, parse, requireUser, type Task, type TokenService } from "../../../shared/src";
+import { findTask, listTasks, sortValueOf } from "../data/tasks";
+import { etagOf } from "../domain/if-match";
+import { decodeCursor, encodeCursor } from "../domain/list-cursor";
+import { CreateTaskBody, ListTasksQuery, PatchTaskBody } from "../domain/task-input";
+import type { TaskCommands } from "../task-commands";
+import { ifMatchOf, taskIdOf } from "./task-id";
+
+function sendTask(res: Response, status: number, task: Task) {
+  res.status(status).setHeader("ETag", etagOf(task.version)).json(task);
+}
+
+export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskCommands): Router {
+  const router = Router();
+  router.use("/api/tasks", requireUser(tokens));
+
+  router.post("/api/tasks", async (req, res) => {
+    const input = parse(CreateTaskBody, req.body);
+    const task = await commands.create(input, { userId: currentUser(req).id, correlationId: req.id });
+    res.setHeader("Location", `/api/tasks/${task.id}`);
+    sendTask(res, 201, task);
+  });
+
+  router.get("/api/tasks", async (req, res) => {
+    const input = parse(ListTasksQuery, req.query, "query");
+    let cursor = null;
+    if (input.cursor) {
+      const decoded = decodeCursor(input.cursor, input.sort, input.order);
+      if (typeof decoded === "string") throw badRequest(decoded, [{ field: "cursor", message: decoded }]);
+      cursor = decoded;
+    }
+    const rows = await listTasks(db, currentUser(req).id, input, cursor);
+    const page = rows.slice(0, input.limit);
+    const last = page.at(-1);
+    const nextCursor =
+      rows.length > input.limit && last
+        ? encodeCursor({ sort: input.sort, order: input.order, value: sortValueOf(input.sort, last), id: last.task.id })
+        : null;
+    res.json({ items: page.map((r) => r.task), nextCursor });
+  });
+
+  router.get("/api/tasks/:id", async (req, res) => {
+    const found = await findTask(db, taskIdOf(req), { userId: currentUser(req).id });
+    if (!found) throw notFound("task");
+    sendTask(res, 200, found.task);
+  });
+
+  router.patch("/api/tasks/:id", async (req, res) => {
+    const id = taskIdOf(req);
+    const patch = parse(PatchTaskBody, req.body ?? {});
+    const task = await commands.update(id, patch, { userId: currentUser(req).id, correlationId: req.id, ifMatch: ifMatchOf(req) });
+    sendTask(res, 200, task);
+  });
+
+  router.post("/api/tasks/:id/complete", async (req, res) => {
+    const task = await commands.complete(taskIdOf(req), { userId: currentUser(req).id, correlationId: req.id, ifMatch: ifMatchOf(req) });
+    sendTask(res, 200, task);
+  });
+
+  router.delete("/api/tasks/:id", async (req, res) => {
+    await commands.remove(taskIdOf(req), { userId: currentUser(req).id, correlationId: req.id, ifMatch: ifMatchOf(req) });
+    res.status(204).end();
+  });
+
+  return router;
+}

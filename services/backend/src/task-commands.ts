@@ -1,0 +1,126 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import { conflict, inTransaction, notFound, preconditionFailed, type Task } from "../../shared/src";
+import { taskOperations } from "../../shared/src/telemetry/task-metrics";
+import { appendToOutbox } from "./data/outbox";
+import { deleteTask, findChildOf, findTask, insertTask, updateTask } from "./data/tasks";
+import { satisfies, type IfMatch } from "./domain/if-match";
+import { applyPatch, completeTask, newTask, nextOccurrence } from "./domain/task-changes";
+import { eventsFor, type TaskChange } from "./domain/task-events";
+import type { CreateTaskInput, NextOccurrenceInput, TaskPatch } from "./domain/task-input";
+import type { TaskRecord } from "./domain/task-record";
+
+export const EVENT_SOURCE = "backend";
+
+export interface CommandContext {
+  userId: string;
+  correlationId: string;
+  ifMatch?: IfMatch | null;
+}
+
+/**
+ * Every task state change: the row and its outbox events in one transaction, then a kick to the relay
+ * so the events leave right after the commit.
+ */
+export class TaskCommands {
+  constructor(
+    private readonly db: pg.Pool,
+    private readonly afterCommit: () => void,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async create(input: CreateTaskInput, ctx: CommandContext): Promise<Task> {
+    const rec = newTask(input, { id: randomUUID(), userId: ctx.userId }, this.clock());
+    await this.write("create", { kind: "created", task: rec.task }, ctx.correlationId, (c) => insertTask(c, rec));
+    return rec.task;
+  }
+
+  async update(id: string, patch: TaskPatch, ctx: CommandContext): Promise<Task> {
+    return this.change(id, ctx, "update", (before) => {
+      const { after, changes } = applyPatch(before, patch, this.clock());
+      if (changes.length === 0) return null;
+      return { after, change: { kind: "updated", before: before.task, after: after.task, changes } };
+    });
+  }
+
+  async complete(id: string, ctx: CommandContext): Promise<Task> {
+    return this.change(id, ctx, "complete", (before) => {
+      const after = completeTask(before, this.clock());
+      return after && { after, change: { kind: "completed", before: before.task, after: after.task } };
+    });
+  }
+
+  async remove(id: string, ctx: CommandContext): Promise<void> {
+    await inTransaction(this.db, async (c) => {
+      const before = await this.lockOwned(c, id, ctx);
+      await deleteTask(c, id);
+      await appendToOutbox(c, eventsFor({ kind: "deleted", task: before.task }, this.eventContext(ctx.correlationId)));
+    });
+    this.committed("delete");
+  }
+
+  /**
+   * Creates the occurrence after completed task `parentId` exactly once: the parent row lock serialises
+   * concurrent callers and UNIQUE(parent_task_id) backs it up. `created` is false when it already existed.
+   */
+  async createNextOccurrence(parentId: string, input: NextOccurrenceInput): Promise<{ task: Task; created: boolean }> {
+    const result = await inTransaction(this.db, async (c) => {
+      const parent = await findTask(c, parentId, { lock: true });
+      if (!parent) throw notFound("task");
+      const existing = await findChildOf(c, parentId);
+      if (existing) return { task: existing.task, created: false };
+      if (parent.task.status !== "completed") throw conflict("task is not completed");
+      if (parent.task.recurrence === null) throw conflict("task does not recur");
+      const rec = nextOccurrence(parent, input, randomUUID(), this.clock());
+      await insertTask(c, rec);
+      await appendToOutbox(c, eventsFor({ kind: "created", task: rec.task }, this.eventContext(input.correlationId)));
+      return { task: rec.task, created: true };
+    });
+    if (result.created) this.committed("next_occurrence");
+    return result;
+  }
+
+  private async change(
+    id: string,
+    ctx: CommandContext,
+    operation: "update" | "complete",
+    decide: (before: TaskRecord) => { after: TaskRecord; change: TaskChange } | null,
+  ): Promise<Task> {
+    const result = await inTransaction(this.db, async (c) => {
+      const before = await this.lockOwned(c, id, ctx);
+      const decided = decide(before);
+      if (!decided) return { task: before.task, changed: false };
+      await updateTask(c, decided.after);
+      await appendToOutbox(c, eventsFor(decided.change, this.eventContext(ctx.correlationId)));
+      return { task: decided.after.task, changed: true };
+    });
+    if (result.changed) this.committed(operation);
+    return result.task;
+  }
+
+  private async lockOwned(c: pg.PoolClient, id: string, ctx: CommandContext): Promise<TaskRecord> {
+    const before = await findTask(c, id, { userId: ctx.userId, lock: true });
+    if (!before) throw notFound("task");
+    if (!satisfies(ctx.ifMatch ?? null, before.task.version)) {
+      throw preconditionFailed("the task has changed since you read it", { currentVersion: before.task.version });
+    }
+    return before;
+  }
+
+  private async write(operation: string, change: TaskChange, correlationId: string, apply: (c: pg.PoolClient) => Promise<void>) {
+    await inTransaction(this.db, async (c) => {
+      await apply(c);
+      await appendToOutbox(c, eventsFor(change, this.eventContext(correlationId)));
+    });
+    this.committed(operation);
+  }
+
+  private committed(operation: string) {
+    taskOperations.inc({ operation });
+    this.afterCommit();
+  }
+
+  private eventContext(correlationId: string) {
+    return { source: EVENT_SOURCE, correlationId, time: this.clock() };
+  }
+}
