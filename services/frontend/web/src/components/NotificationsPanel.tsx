@@ -1,0 +1,32 @@
+import type { Notification } from "../api/types";
+import { formatWhen } from "../time";
+
+export function NotificationsPanel({ items, onRead, onClose }: { items: Notification[]; onRead: (n: Notification) => void; onClose: () => void }) {
+  return (
+    <aside class="panel" aria-labelledby="notifications-title">
+      <div class="panel-head">
+        <h2 id="notifications-title">Notifications</h2>
+        <button type="button" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </div>
+      {items.length === 0 && <p>No notifications yet.</p>}
+      <ul class="notifications" data-testid="notifications">
+        {items.map((n) => (
+          <li key={n.id} class={n.readAt ? "read" : "unread"}>
+            <div>
+              <strong>{n.title}</strong>
+              <p>{n.message}</p>
+              <time dateTime={n.createdAt}>{formatWhen(n.createdAt)}</time>
+            </div>
+            {!n.readAt && (
+              <button type="button" onClick={() => onRead(n)}>
+                Mark read
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

@@ -1,0 +1,58 @@
+import type { Task } from "../api/types";
+import { describeRule } from "../recurrence";
+import { formatWhen } from "../time";
+
+interface Props {
+  tasks: Task[];
+  onComplete: (t: Task) => void;
+  onEdit: (t: Task) => void;
+  onDelete: (t: Task) => void;
+  onHistory: (t: Task) => void;
+}
+
+export function TaskList({ tasks, onComplete, onEdit, onDelete, onHistory }: Props) {
+  if (tasks.length === 0) return <p class="empty">No tasks match. Add one with “New task”.</p>;
+  return (
+    <ul class="tasks" aria-label="Tasks">
+      {tasks.map((t) => (
+        <li key={t.id} class={`task ${t.status}`} data-testid="task" data-task-id={t.id}>
+          <input
+            type="checkbox"
+            class="complete"
+            checked={t.status === "completed"}
+            disabled={t.status === "completed"}
+            aria-label={`Complete “${t.title}”`}
+            onChange={() => onComplete(t)}
+          />
+          <div class="task-body">
+            <span class="title">{t.title}</span>
+            <span class={`badge priority-${t.priority}`}>{t.priority}</span>
+            {t.tags.map((tag) => (
+              <span key={tag} class="badge tag">
+                #{tag}
+              </span>
+            ))}
+            <div class="meta">
+              {t.dueAt && <span>Due {formatWhen(t.dueAt)}</span>}
+              {t.remindAt && t.status === "pending" && <span>Reminder {formatWhen(t.remindAt)}</span>}
+              {t.recurrence && <span title={t.recurrence}>Repeats {describeRule(t.recurrence)}</span>}
+              {t.completedAt && <span>Done {formatWhen(t.completedAt)}</span>}
+            </div>
+            {t.description && <p class="description">{t.description}</p>}
+          </div>
+          <div class="task-actions">
+            <button type="button" onClick={() => onHistory(t)} aria-label={`History of “${t.title}”`}>
+              History
+            </button>
+            <button type="button" onClick={() => onEdit(t)} aria-label={`Edit “${t.title}”`}>
+              Edit
+            </button>
+            <button type="button" class="danger" onClick={() => onDelete(t)} aria-label={`Delete “${t.title}”`}>
+              Delete
+            </button>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
