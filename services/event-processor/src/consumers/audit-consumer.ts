@@ -1,0 +1,15 @@
+import type pg from "pg";
+import { oncePerEvent, type TaskEvent } from "../../../shared/src";
+import { auditEntryOf } from "../domain/audit-entry";
+import { insertAuditEntry } from "../data/audit-store";
+
+export const AUDIT_CONSUMER = "audit";
+
+/** Records every task event in the audit trail, once per CloudEvent id (one transaction). */
+export class AuditConsumer {
+  constructor(private readonly pool: pg.Pool) {}
+
+  handle(event: TaskEvent): Promise<"success" | "duplicate"> {
+    return oncePerEvent(this.pool, AUDIT_CONSUMER, event.id, (db) => insertAuditEntry(db, auditEntryOf(event)));
+  }
+}

@@ -1,0 +1,29 @@
+import type pg from "pg";
+import type { AuditEntry } from "../domain/audit-entry";
+
+export async function insertAuditEntry(db: pg.PoolClient, e: AuditEntry): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_events (event_id, task_id, user_id, type, at, task_version, correlation_id, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
+    [e.eventId, e.taskId, e.userId, e.type, e.at, e.taskVersion, e.correlationId, JSON.stringify(e.data)],
+  );
+}
+
+export interface HistoryItem {
+  type: string;
+  at: string;
+  eventId: string;
+  correlationId: string;
+  data: unknown;
+}
+
+/** The owner's trail of one task, oldest first; events of the same instant in task version order. */
+export async function taskHistory(db: pg.Pool, taskId: string, userId: string): Promise<HistoryItem[]> {
+  const { rows } = await db.query<HistoryItem>(
+    `SELECT type, at, event_id AS "eventId", correlation_id AS "correlationId", data
+       FROM audit_events WHERE task_id = $1 AND user_id = $2
+      ORDER BY at, task_version, recorded_at, event_id`,
+    [taskId, userId],
+  );
+  return rows;
+}

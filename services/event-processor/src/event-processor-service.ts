@@ -1,0 +1,48 @@
+import { join } from "node:path";
+import {
+  createLogger,
+  createPool,
+  createServiceApp,
+  databaseReadiness,
+  initMetrics,
+  listen,
+  migrate,
+  sidecarReadiness,
+  type RunningService,
+} from "../../shared/src";
+import { SCHEMA, type EventProcessorConfig } from "./config";
+import { schemaDatabaseUrl } from "./data/database";
+import { AuditConsumer } from "./consumers/audit-consumer";
+import { RecurringTaskConsumer } from "./consumers/recurring-task-consumer";
+import { BackendTasksClient } from "./clients/backend-tasks";
+import { taskEventsRouter } from "./routes/task-events-route";
+import { deadLettersRouter } from "./routes/dead-letters-route";
+import { historyRouter } from "./routes/history-route";
+
+export const APP_ID = "event-processor";
+
+/** Migrates, then serves the subscriptions and internal routes; `port: 0` for tests. */
+export async function start(config: EventProcessorConfig): Promise<RunningService> {
+  const log = createLogger(APP_ID, config.LOG_LEVEL);
+  initMetrics(APP_ID);
+  await migrate({ databaseUrl: config.DATABASE_URL, dir: join(__dirname, "migrations"), schema: SCHEMA, log: (m) => log.debug(m) });
+  const pool = createPool(schemaDatabaseUrl(config.DATABASE_URL, SCHEMA), config.DATABASE_POOL_MAX);
+
+  const audit = new AuditConsumer(pool);
+  const recurrence = new RecurringTaskConsumer(pool, new BackendTasksClient(config), log);
+  const app = createServiceApp({
+    log,
+    readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
+    routes: [taskEventsRouter({ audit, recurrence, log }), deadLettersRouter({ pool, log }), historyRouter({ pool })],
+  });
+  const service = await listen({
+    port: config.PORT,
+    host: config.HOST,
+    log,
+    handler: app,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000,
+    closers: [() => pool.end()],
+  });
+  log.info({ port: service.port }, "event-processor listening");
+  return service;
+}

@@ -1,0 +1,281 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../testing/database";
+import { loadConfig, makeEvent, type RunningService, type Task, type TaskEvent } from "../../shared/src";
+import { eventsConsumed } from "../../shared/src/telemetry/event-metrics";
+import { eventsDeadLettered } from "../../shared/src/telemetry/dead-letter-metrics";
+import { eventProcessorConfigSchema } from "../src/config";
+import { start } from "../src/event-processor-service";
+import { TASK_EVENTS_CONSUMER } from "../src/routes/task-events-route";
+import { startFakeSidecar, type FakeSidecar } from "./fake-sidecar";
+import { startFakeBackend, type FakeBackend } from "./fake-backend";
+
+async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Delivers like Dapr does and returns the subscription's verdict (SUCCESS|RETRY|DROP). */
+async function deliver(service: RunningService, event: unknown): Promise<string> {
+  const res = await post(`${service.url}/events/task-events`, { ...(event as object), topic: "task-events", pubsubname: "pubsub" });
+  assert.equal(res.status, 200);
+  return res.body.status;
+}
+
+async function counterValue(counter: { get(): Promise<{ values: Array<{ labels: Record<string, unknown>; value: number }> }> }, labels: Record<string, string>): Promise<number> {
+  const { values } = await counter.get();
+  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((s, v) => s + v.value, 0);
+}
+
+function task(overrides: Partial<Task> = {}): Task {
+  const now = "2024-03-01T08:00:00.000Z";
+  return {
+    id: randomUUID(),
+    userId: randomUUID(),
+    title: "water the plants",
+    description: "",
+    status: "pending",
+    priority: "medium",
+    tags: ["home"],
+    dueAt: "2024-03-01T09:00:00.000Z",
+    remindAt: null,
+    recurrence: null,
+    createdAt: now,
+    updatedAt: now,
+    completedAt: null,
+    version: 1,
+    ...overrides,
+  };
+}
+
+function taskEvent<T extends TaskEvent["type"]>(type: T, t: Task, extra: { time?: Date; id?: string } = {}): TaskEvent {
+  const data = type === "task.updated" ? { task: t, changes: ["title"] } : { task: t };
+  return makeEvent({ type, source: "backend", subject: t.id, userId: t.userId, correlationId: `c-${t.id}`, data: data as never, ...extra }) as TaskEvent;
+}
+
+describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
+  let db: TestDatabase;
+  let sql: pg.Pool;
+  let sidecar: FakeSidecar;
+  let backend: FakeBackend;
+  let a: RunningService;
+  let b: RunningService;
+
+  before(async () => {
+    db = await createTestDatabase();
+    [sidecar, backend] = await Promise.all([startFakeSidecar(), startFakeBackend()]);
+    sidecar.apps.set("backend", backend.url);
+    const config = loadConfig(eventProcessorConfigSchema, {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: db.url,
+      DAPR_HTTP_PORT: String(sidecar.port),
+      LOG_LEVEL: "silent",
+      BACKEND_TIMEOUT_MS: "2000",
+    });
+    // two replicas on one database, migrating at the same time
+    [a, b] = await Promise.all([start(config), start(config)]);
+    sql = new pg.Pool({ connectionString: db.url });
+  });
+
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop(), sidecar?.stop(), backend?.stop(), sql?.end()]);
+    await db?.stop();
+    await stopTestDatabases();
+  });
+
+  async function auditRows(taskId: string): Promise<number> {
+    const { rows } = await sql.query("SELECT count(*)::int AS n FROM event_processor.audit_events WHERE task_id = $1", [taskId]);
+    return rows[0].n;
+  }
+
+  function completedRecurring(overrides: Partial<Task> = {}): Task {
+    const t = task({
+      status: "completed",
+      recurrence: "FREQ=DAILY",
+      remindAt: "2024-03-01T08:30:00.000Z",
+      completedAt: "2024-03-01T08:50:00.000Z",
+      version: 2,
+      ...overrides,
+    });
+    backend.tasks.set(t.id, { task: t, series: { id: randomUUID(), start: t.dueAt ?? t.createdAt, index: 1 } });
+    return t;
+  }
+
+  describe("audit trail", () => {
+    it("when the same event is delivered twice, then it is recorded once and the repeat counts as a duplicate", async () => {
+      const t = task();
+      const e = taskEvent("task.created", t);
+      const duplicatesBefore = await counterValue(eventsConsumed, { consumer: TASK_EVENTS_CONSUMER, type: "task.created", outcome: "duplicate" });
+      assert.equal(await deliver(a, e), "SUCCESS");
+      assert.equal(await deliver(a, e), "SUCCESS");
+      assert.equal(await auditRows(t.id), 1);
+      assert.equal(await counterValue(eventsConsumed, { consumer: TASK_EVENTS_CONSUMER, type: "task.created", outcome: "duplicate" }), duplicatesBefore + 1);
+    });
+
+    it("when one event reaches two replicas at the same time, then it is recorded once", async () => {
+      const t = task();
+      const e = taskEvent("task.created", t);
+      const verdicts = await Promise.all([deliver(a, e), deliver(b, e), deliver(a, e), deliver(b, e)]);
+      assert.deepEqual(verdicts, ["SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"]);
+      assert.equal(await auditRows(t.id), 1);
+    });
+
+    it("when an event is invalid, then it is dropped and counted as a drop", async () => {
+      const dropsBefore = await counterValue(eventsConsumed, { consumer: TASK_EVENTS_CONSUMER, outcome: "drop" });
+      const e = taskEvent("task.created", task());
+      assert.equal(await deliver(a, { ...e, subject: "not-a-uuid" }), "DROP");
+      assert.equal(await deliver(a, { ...e, type: "task.exploded" }), "DROP");
+      assert.equal(await deliver(a, { hello: "world" }), "DROP");
+      assert.equal(await counterValue(eventsConsumed, { consumer: TASK_EVENTS_CONSUMER, outcome: "drop" }), dropsBefore + 3);
+      assert.equal(await auditRows(e.subject), 0);
+    });
+
+    it("when the owner asks for the history, then it is oldest first by event time, and nobody else sees it", async () => {
+      const t = task();
+      const created = taskEvent("task.created", t, { time: new Date("2024-03-01T08:00:00Z") });
+      const updated = taskEvent("task.updated", { ...t, title: "water all plants", version: 2 }, { time: new Date("2024-03-01T08:10:00Z") });
+      const completed = taskEvent("task.completed", { ...t, status: "completed", completedAt: "2024-03-01T08:20:00.000Z", version: 3 }, { time: new Date("2024-03-01T08:20:00Z") });
+      // delivered out of order, as pub/sub may
+      for (const e of [completed, created, updated]) assert.equal(await deliver(a, e), "SUCCESS");
+
+      const res = await fetch(`${a.url}/internal/tasks/${t.id}/history?userId=${t.userId}`);
+      assert.equal(res.status, 200);
+      const { items } = (await res.json()) as { items: Array<{ type: string; at: string; eventId: string; data: { title: string; changes?: string[] } }> };
+      assert.deepEqual(items.map((i) => i.type), ["task.created", "task.updated", "task.completed"]);
+      assert.deepEqual(items.map((i) => i.eventId), [created.id, updated.id, completed.id]);
+      assert.equal(items[0]!.at, "2024-03-01T08:00:00.000Z");
+      assert.equal(items[1]!.data.title, "water all plants");
+      assert.deepEqual(items[1]!.data.changes, ["title"]);
+
+      assert.equal((await fetch(`${b.url}/internal/tasks/${t.id}/history?userId=${randomUUID()}`)).status, 404, "another user");
+      assert.equal((await fetch(`${b.url}/internal/tasks/${randomUUID()}/history?userId=${t.userId}`)).status, 404, "unknown task");
+      const bad = await fetch(`${b.url}/internal/tasks/${t.id}/history`);
+      assert.equal(bad.status, 400);
+      assert.match(((await bad.json()) as { error: { message: string } }).error.message, /userId/);
+    });
+  });
+
+  describe("recurring tasks", () => {
+    it("when a daily task is completed, then its next occurrence is created once, due a day later with the reminder offset kept", async () => {
+      const t = completedRecurring();
+      const e = taskEvent("task.completed", t);
+      assert.equal(await deliver(a, e), "SUCCESS");
+      const child = backend.children.get(t.id);
+      assert.ok(child, "next occurrence created");
+      assert.deepEqual(child.body, { dueAt: "2024-03-02T09:00:00.000Z", remindAt: "2024-03-02T08:30:00.000Z", correlationId: e.correlationId });
+
+      // a redelivery does not even ask the backend again
+      const calls = backend.nextOccurrenceCalls;
+      assert.equal(await deliver(b, e), "SUCCESS");
+      assert.equal(backend.nextOccurrenceCalls, calls);
+      assert.equal(await auditRows(t.id), 1);
+    });
+
+    it("when replicas handle the same completion concurrently, also under different event ids, then only one next occurrence exists", async () => {
+      const t = completedRecurring();
+      const e = taskEvent("task.completed", t);
+      const again = taskEvent("task.completed", t); // e.g. a second completion event for the same occurrence
+      const before = backend.children.size;
+      const verdicts = await Promise.all([deliver(a, e), deliver(b, e), deliver(a, again), deliver(b, again), deliver(b, e)]);
+      assert.deepEqual(verdicts, Array(5).fill("SUCCESS"));
+      assert.equal(backend.children.size, before + 1);
+      assert.ok(backend.nextOccurrenceCalls >= 2, "both event ids reached the backend, which kept it to one");
+      assert.equal(await auditRows(t.id), 2);
+    });
+
+    it("when the backend answers 503, then the event is retried, and the retry creates the occurrence without a second audit row", async () => {
+      const t = completedRecurring();
+      const e = taskEvent("task.completed", t);
+      backend.failNext = 1;
+      assert.equal(await deliver(a, e), "RETRY");
+      assert.equal(backend.children.has(t.id), false);
+      assert.equal(await deliver(b, e), "SUCCESS");
+      assert.equal(backend.children.has(t.id), true);
+      assert.equal(await auditRows(t.id), 1);
+    });
+
+    it("when the backend cannot be reached, then the event is retried", async () => {
+      const t = completedRecurring();
+      sidecar.apps.set("backend", "http://127.0.0.1:9"); // nothing listens on the discard port
+      try {
+        assert.equal(await deliver(a, taskEvent("task.completed", t)), "RETRY");
+      } finally {
+        sidecar.apps.set("backend", backend.url);
+      }
+      assert.equal(backend.children.has(t.id), false);
+    });
+
+    it("when the backend no longer knows the task, then the event is dropped", async () => {
+      const t = completedRecurring();
+      backend.tasks.delete(t.id);
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "DROP");
+    });
+
+    it("when the task was reopened (409), then the event is retried", async () => {
+      const t = completedRecurring();
+      backend.tasks.get(t.id)!.task = { ...t, status: "pending", completedAt: null };
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "RETRY");
+      assert.equal(backend.children.has(t.id), false);
+    });
+
+    it("when the recurrence is not a valid RRULE, then the event is dropped (it would fail forever)", async () => {
+      const t = completedRecurring({ recurrence: "EVERY=SOMETIMES" });
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "DROP");
+    });
+
+    it("when the COUNT of the series is used up, then nothing is created", async () => {
+      const t = completedRecurring({ recurrence: "FREQ=DAILY;COUNT=1" });
+      const calls = backend.nextOccurrenceCalls;
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "SUCCESS");
+      assert.equal(backend.nextOccurrenceCalls, calls);
+      assert.equal(backend.children.has(t.id), false);
+    });
+
+    it("when a task without recurrence is completed, then the backend is not asked", async () => {
+      const t = task({ status: "completed", completedAt: "2024-03-01T08:50:00.000Z" });
+      const calls = backend.nextOccurrenceCalls;
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "SUCCESS");
+      assert.equal(backend.nextOccurrenceCalls, calls);
+    });
+  });
+
+  describe("dead letters", () => {
+    async function deadLetter(service: RunningService, body: unknown): Promise<string> {
+      const res = await post(`${service.url}/events/dead-letters`, body);
+      assert.equal(res.status, 200);
+      return res.body.status;
+    }
+
+    it("when a dead letter arrives twice and on both replicas, then it is recorded and counted once", async () => {
+      const e = { ...taskEvent("task.updated", task()), topic: "task-events", pubsubname: "pubsub" };
+      const before = await counterValue(eventsDeadLettered, { topic: "task-events", type: "task.updated" });
+      const verdicts = await Promise.all([deadLetter(a, e), deadLetter(b, e), deadLetter(a, e)]);
+      assert.deepEqual(verdicts, ["SUCCESS", "SUCCESS", "SUCCESS"]);
+      assert.equal(await counterValue(eventsDeadLettered, { topic: "task-events", type: "task.updated" }), before + 1);
+      const { rows } = await sql.query("SELECT topic, type FROM event_processor.dead_letters WHERE event_id = $1", [e.id]);
+      assert.deepEqual(rows, [{ topic: "task-events", type: "task.updated" }]);
+    });
+
+    it("when garbage arrives on a dead-letter topic, then it is stored, counted under bounded labels and acknowledged", async () => {
+      const before = await counterValue(eventsDeadLettered, { topic: "unknown", type: "unknown" });
+      // (Dapr delivers CloudEvent objects, wrapping any raw payload, so the body is always JSON)
+      const garbage = [{ id: 42, type: "x".repeat(500), topic: "somewhere-else" }, ["a", "b"], { data: "just text" }, { nested: { nul: "a\u0000b" } }];
+      for (const g of garbage) assert.equal(await deadLetter(a, g), "SUCCESS");
+      assert.equal(await counterValue(eventsDeadLettered, { topic: "unknown", type: "unknown" }), before + garbage.length);
+      // a reminder event whose topic attribute names the dead-letter topic counts under its original topic
+      const r = makeEvent({ type: "reminder.due", source: "reminder-scheduler", subject: randomUUID(), userId: randomUUID(), correlationId: "c", data: { taskId: randomUUID(), remindAt: new Date().toISOString(), title: "t", firedAt: new Date().toISOString() } });
+      const reminderBefore = await counterValue(eventsDeadLettered, { topic: "reminders", type: "reminder.due" });
+      assert.equal(await deadLetter(b, { ...r, topic: "reminders-deadletter" }), "SUCCESS");
+      assert.equal(await counterValue(eventsDeadLettered, { topic: "reminders", type: "reminder.due" }), reminderBefore + 1);
+
+      const res = await fetch(`${a.url}/internal/dead-letters?limit=2`);
+      const { items } = (await res.json()) as { items: Array<{ eventId: string | null; payload: unknown }> };
+      assert.equal(items.length, 2);
+      assert.equal(items[0]!.eventId, r.id, "newest first");
+      assert.deepEqual(items[1]!.payload, { nested: { nul: "ab" } });
+      assert.equal((await fetch(`${a.url}/internal/dead-letters?limit=0`)).status, 400);
+    });
+  });
+});
