@@ -1,0 +1,34 @@
+import type { AnyEvent, WebSocketFrame } from "../../../shared/src";
+
+/**
+ * The browser-facing frame for an event, or null for events browsers do not get (the scheduler's
+ * `reminder.scheduled/cancelled` bookkeeping). Task frames carry only `data.task`.
+ */
+export function frameFor(event: AnyEvent): WebSocketFrame | null {
+  const head = { id: event.id, time: event.time };
+  switch (event.type) {
+    case "task.created":
+    case "task.updated":
+    case "task.completed":
+    case "task.deleted":
+      return { type: event.type, ...head, data: { task: event.data.task } };
+    case "reminder.due":
+      return { type: event.type, ...head, data: { taskId: event.data.taskId, remindAt: event.data.remindAt, title: event.data.title, firedAt: event.data.firedAt } };
+    case "notification.sent":
+      return { type: event.type, ...head, data: { ...event.data } };
+    case "reminder.scheduled":
+    case "reminder.cancelled":
+      return null;
+  }
+}
+
+export interface Delivery<C> {
+  frame: WebSocketFrame;
+  recipients: C[];
+}
+
+/** The fan-out decision: which frame, to which of the owner's connections (none for other users). */
+export function planDelivery<C>(event: AnyEvent, connectionsOf: (userId: string) => C[]): Delivery<C> | null {
+  const frame = frameFor(event);
+  return frame ? { frame, recipients: connectionsOf(event.userId) } : null;
+}

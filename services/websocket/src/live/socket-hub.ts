@@ -1,0 +1,123 @@
+import type { WebSocket } from "ws";
+import type { AnyEvent, AuthUser, Logger } from "../../../shared/src";
+import { websocketClientsDropped, websocketConnections, websocketFramesSent } from "../../../shared/src/telemetry/websocket-metrics";
+import { ConnectionRegistry } from "../domain/connection-registry";
+import { planDelivery } from "../domain/frames";
+import { RecentEventIds } from "../domain/recent-event-ids";
+
+/** Close codes (RFC 6455 §7.4.1). */
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+export interface SocketHubOptions {
+  log: Logger;
+  /** A peer that has not answered the previous ping by the next one is terminated. */
+  heartbeatIntervalMs: number;
+  /** A connection whose unsent bytes exceed this is closed instead of buffering without bound. */
+  maxBufferedBytes: number;
+  /** How many recent event ids are remembered to suppress redelivered frames. */
+  recentEventIds: number;
+  /** How long a closing handshake may take before the socket is cut. */
+  closeGraceMs?: number;
+}
+
+interface Peer {
+  userId: string;
+  alive: boolean;
+}
+
+/** The live connections of this replica: registration, fan-out to one user, heartbeats, shutdown. */
+export class SocketHub {
+  private readonly registry = new ConnectionRegistry<WebSocket>();
+  private readonly peers = new WeakMap<WebSocket, Peer>();
+  private readonly seen: RecentEventIds;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly closeGraceMs: number;
+  closing = false;
+
+  constructor(private readonly opts: SocketHubOptions) {
+    this.seen = new RecentEventIds(opts.recentEventIds);
+    this.closeGraceMs = opts.closeGraceMs ?? 1000;
+    this.heartbeat = setInterval(() => this.beat(), opts.heartbeatIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  get connectionCount(): number {
+    return this.registry.size;
+  }
+
+  attach(ws: WebSocket, user: AuthUser): void {
+    this.peers.set(ws, { userId: user.id, alive: true });
+    this.registry.add(user.id, ws);
+    websocketConnections.inc();
+    ws.on("pong", () => {
+      const peer = this.peers.get(ws);
+      if (peer) peer.alive = true;
+    });
+    // Browsers have nothing to tell us; incoming messages are ignored (maxPayload bounds them).
+    ws.on("error", (err) => this.opts.log.debug({ err: err.message, userId: user.id }, "websocket error"));
+    ws.on("close", () => this.forget(ws));
+  }
+
+  /**
+   * Sends an event's frame to the connections of its owner on this replica. "duplicate" when the same
+   * event id was already handled (redelivery), so a second frame is never sent.
+   */
+  deliver(event: AnyEvent): "success" | "duplicate" {
+    if (!this.seen.firstSighting(event.id)) return "duplicate";
+    const delivery = planDelivery(event, (userId) => this.registry.connectionsOf(userId));
+    if (!delivery) return "success";
+    const payload = JSON.stringify(delivery.frame);
+    for (const ws of delivery.recipients) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount + Buffer.byteLength(payload) > this.opts.maxBufferedBytes) {
+        this.drop(ws, "slow", CLOSE_TRY_AGAIN_LATER, "client too slow");
+        continue;
+      }
+      ws.send(payload);
+      websocketFramesSent.inc({ type: delivery.frame.type });
+    }
+    return "success";
+  }
+
+  /** Stops heartbeats and closes every connection with 1001 (clients reconnect to another replica). */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    const all = this.registry.all().map((e) => e.connection);
+    const closed = all.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once("close", () => resolve()))));
+    for (const ws of all) this.drop(ws, "shutdown", CLOSE_GOING_AWAY, "server shutting down");
+    await Promise.all(closed);
+  }
+
+  private beat(): void {
+    for (const { connection: ws } of this.registry.all()) {
+      const peer = this.peers.get(ws);
+      if (!peer) continue;
+      if (!peer.alive) {
+        this.forget(ws, "heartbeat");
+        ws.terminate();
+        continue;
+      }
+      peer.alive = false;
+      ws.ping();
+    }
+  }
+
+  /** Closes with a code and reason, and cuts the socket if the peer does not finish the handshake. */
+  private drop(ws: WebSocket, reason: "slow" | "shutdown", code: number, text: string): void {
+    this.forget(ws, reason);
+    ws.close(code, text);
+    setTimeout(() => ws.terminate(), this.closeGraceMs).unref();
+  }
+
+  private forget(ws: WebSocket, droppedFor?: "slow" | "heartbeat" | "shutdown"): void {
+    const peer = this.peers.get(ws);
+    if (!peer || !this.registry.remove(peer.userId, ws)) return;
+    websocketConnections.dec();
+    if (droppedFor) {
+      websocketClientsDropped.inc({ reason: droppedFor });
+      this.opts.log.info({ userId: peer.userId, reason: droppedFor }, "websocket dropped");
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import {
+  createLogger,
+  createServiceApp,
+  initMetrics,
+  JWT_SECRET_NAME,
+  listen,
+  readSecret,
+  sidecarReadiness,
+  TokenService,
+  type RunningService,
+} from "../../shared/src";
+import type { WebsocketConfig } from "./config";
+import { SocketHub } from "./live/socket-hub";
+import { attachUpgradeHandler } from "./live/upgrade-handler";
+import { eventRoutes } from "./routes/event-routes";
+
+export async function start(config: WebsocketConfig): Promise<RunningService> {
+  const log = createLogger("websocket", config.LOG_LEVEL);
+  initMetrics("websocket");
+  const tokens = new TokenService(await readSecret(config, JWT_SECRET_NAME));
+  const hub = new SocketHub({
+    log,
+    heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+    maxBufferedBytes: config.MAX_BUFFERED_BYTES,
+    recentEventIds: config.RECENT_EVENT_IDS,
+  });
+  const app = createServiceApp({
+    log,
+    // No database: the service is ready when its sidecar is.
+    readiness: { sidecar: sidecarReadiness(config) },
+    routes: [eventRoutes(hub, log)],
+    bodyLimit: "256kb",
+  });
+  const running = await listen({
+    port: config.PORT,
+    host: config.HOST,
+    log,
+    handler: app,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000,
+    onServer: (server) => attachUpgradeHandler(server, { tokens, hub, log }),
+  });
+  // Upgraded sockets keep the HTTP server from closing, so they are closed (1001) before it drains.
+  let stopping: Promise<void> | undefined;
+  return {
+    ...running,
+    stop: () =>
+      (stopping ??= (async () => {
+        await hub.shutdown();
+        await running.stop();
+      })()),
+  };
+}
