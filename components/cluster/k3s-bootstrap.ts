@@ -25,7 +25,6 @@ export interface ScriptInputs {
     KUBE_RESERVED: string;
     SYSTEM_RESERVED: string;
   };
-  "read-node-token": Record<string, never>;
   "wait-for-nodes": { EXPECTED_NODES: string };
   "read-kubeconfig": Record<string, never>;
 }
