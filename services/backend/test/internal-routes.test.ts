@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { TaskCreated, TaskSchema } from "../../shared/src";
+import { stopTestDatabases } from "../../testing/database";
+import { BackendHarness } from "./backend-harness";
+
+/** A stand-in event-processor answering the history route and recording what it was asked. */
+async function fakeEventProcessor(): Promise<{ url: string; asked: string[]; server: Server }> {
+  const asked: string[] = [];
+  const server = createServer((req, res) => {
+    asked.push(req.url ?? "");
+    const url = new URL(req.url ?? "/", "http://x");
+    const m = /^\/internal\/tasks\/([^/]+)\/history$/.exec(url.pathname);
+    res.setHeader("content-type", "application/json");
+    if (m && url.searchParams.get("userId")) {
+      if (m[1] === "00000000-0000-4000-8000-000000000000") {
+        res.statusCode = 404;
+        res.end(JSON.stringify({ error: { code: "not_found", message: "task not found", details: null } }));
+        return;
+      }
+      res.end(JSON.stringify({ items: [{ type: "task.created", at: new Date().toISOString(), eventId: "e1" }] }));
+      return;
+    }
+    res.statusCode = 500;
+    res.end("{}");
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, asked, server };
+}
+
+describe("backend internal routes and history proxy", () => {
+  let h: BackendHarness;
+  let user: { token: string; id: string };
+
+  before(async () => {
+    h = await BackendHarness.start();
+    user = await h.user();
+  });
+  after(async () => {
+    await h?.stop();
+    await stopTestDatabases();
+  });
+
+  const internal = (method: string, path: string, body?: unknown) => h.request(method, `/internal/tasks/${path}`, { body });
+
+  it("when a task is read internally, then it comes with its series: its own id, index 1, start = dueAt or createdAt", async () => {
+    const withDue = await h.createTask(user.token, { title: "weekly", dueAt: "2030-03-04T09:00:00+01:00", recurrence: "FREQ=WEEKLY" });
+    const res = await internal("GET", withDue.id);
+    assert.equal(res.status, 200);
+    TaskSchema.parse(res.body.task);
+    assert.deepEqual(res.body.series, { id: withDue.id, start: "2030-03-04T08:00:00.000Z", index: 1 });
+    const noDue = await h.createTask(user.token, { title: "daily", recurrence: "FREQ=DAILY" });
+    assert.equal((await internal("GET", noDue.id)).body.series.start, noDue.createdAt);
+    assert.equal((await internal("GET", randomUUID())).status, 404);
+    assert.equal((await internal("GET", "nope")).status, 404);
+  });
+
+  it("when the next occurrence is asked for a pending, unknown or invalid task, then it is 409, 404 or 400", async () => {
+    const task = await h.createTask(user.token, { title: "not yet", recurrence: "FREQ=DAILY" });
+    const body = { dueAt: "2030-01-02T00:00:00Z", remindAt: null, correlationId: "c-1" };
+    assert.equal((await internal("POST", `${task.id}/next-occurrence`, body)).status, 409);
+    assert.equal((await internal("POST", `${randomUUID()}/next-occurrence`, body)).status, 404);
+    const bad = await internal("POST", `${task.id}/next-occurrence`, { dueAt: "tomorrow", remindAt: null, correlationId: "c" });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.details[0].field, "dueAt");
+  });
+
+  it("when 10 callers ask for the next occurrence at once, then exactly one is created (201) and the rest get it (200)", async () => {
+    const first = await h.createTask(user.token, { title: "standup", tags: ["team"], priority: "high", dueAt: "2030-01-01T09:00:00Z", recurrence: "FREQ=DAILY" });
+    await h.request("POST", `/api/tasks/${first.id}/complete`, { token: user.token });
+    const body = { dueAt: "2030-01-02T09:00:00+00:00", remindAt: "2030-01-02T08:45:00Z", correlationId: "evt-123" };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => internal("POST", `${first.id}/next-occurrence`, body)));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    const ids = new Set(answers.map((a) => a.body.task.id));
+    assert.equal(ids.size, 1);
+    const next = TaskSchema.parse(answers[0]!.body.task);
+    assert.equal(next.status, "pending");
+    assert.equal(next.title, "standup");
+    assert.deepEqual(next.tags, ["team"]);
+    assert.equal(next.priority, "high");
+    assert.equal(next.recurrence, "FREQ=DAILY");
+    assert.equal(next.dueAt, "2030-01-02T09:00:00.000Z");
+    assert.equal(next.userId, user.id);
+    assert.deepEqual((await internal("GET", next.id)).body.series, { id: first.id, start: "2030-01-01T09:00:00.000Z", index: 2 });
+
+    const { rows } = await h.sql.query("SELECT type, payload FROM backend.outbox WHERE task_id = $1 ORDER BY seq", [next.id]);
+    assert.deepEqual(rows.map((r) => r.type), ["task.created", "reminder.scheduled"]);
+    const created = TaskCreated.parse(rows[0].payload);
+    assert.equal(created.correlationId, "evt-123");
+    const listed = await h.request("GET", "/api/tasks?q=standup", { token: user.token });
+    assert.equal(listed.body.items.length, 2);
+  });
+
+  it("when the history is asked for, then the event-processor's answer is relayed for the caller only", async () => {
+    const ep = await fakeEventProcessor();
+    h.sidecar.setInvokeTarget("event-processor", ep.url);
+    try {
+      const task = await h.createTask(user.token, { title: "audited" });
+      const res = await h.request("GET", `/api/tasks/${task.id}/history`, { token: user.token });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.items[0].type, "task.created");
+      assert.equal(ep.asked.at(-1), `/internal/tasks/${task.id}/history?userId=${user.id}`);
+      const missing = await h.request("GET", "/api/tasks/00000000-0000-4000-8000-000000000000/history", { token: user.token });
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.error.code, "not_found");
+      assert.equal((await h.request("GET", `/api/tasks/${task.id}/history`)).status, 401);
+      assert.equal((await h.request("GET", "/api/tasks/nope/history", { token: user.token })).status, 404);
+    } finally {
+      h.sidecar.setInvokeTarget("event-processor", undefined);
+      await new Promise((r) => ep.server.close(r));
+    }
+  });
+
+  it("when the event-processor cannot be reached, then history is 503 with a JSON error", async () => {
+    const res = await h.request("GET", `/api/tasks/${randomUUID()}/history`, { token: user.token });
+    assert.equal(res.status, 503);
+    assert.equal(res.body.error.code, "unavailable");
+    h.sidecar.setInvokeTarget("event-processor", "http://127.0.0.1:9"); // nothing listens there
+    const down = await h.request("GET", `/api/tasks/${randomUUID()}/history`, { token: user.token });
+    assert.equal(down.status, 503);
+    h.sidecar.setInvokeTarget("event-processor", undefined);
+  });
+});
