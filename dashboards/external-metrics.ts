@@ -36,23 +36,19 @@ export const externalMetrics: readonly ExternalMetric[] = [
   { name: "dapr_component_pubsub_egress_latencies", type: "histogram", source: daprComponent },
   // Dapr sidecar: bindings (the reminder sweep is a cron input binding)
   { name: "dapr_component_input_binding_count", type: "counter", source: daprComponent },
-  { name: "dapr_component_input_binding_latencies", type: "histogram", source: daprComponent },
   // Dapr sidecar: HTTP API (publish, invoke, jobs) served to the app
   { name: "dapr_http_server_request_count", type: "counter", source: daprHttp },
   { name: "dapr_http_server_response_count", type: "counter", source: daprHttp },
   { name: "dapr_http_server_latency", type: "histogram", source: daprHttp },
   // Dapr sidecar: runtime
   { name: "dapr_runtime_component_loaded", type: "counter", source: daprService },
-  { name: "dapr_runtime_component_init_total", type: "counter", source: daprService },
   { name: "dapr_runtime_component_init_fail_total", type: "counter", source: daprService },
   { name: "dapr_resiliency_activations_total", type: "counter", source: daprResiliency },
-  { name: "dapr_resiliency_count", type: "counter", source: daprResiliency },
   // Dapr control plane
   { name: "dapr_sentry_issuercert_expiry_timestamp", type: "gauge", source: daprSentry },
 
   // kube-state-metrics
   { name: "kube_pod_container_status_restarts_total", type: "counter", source: ksm },
-  { name: "kube_pod_container_status_waiting_reason", type: "gauge", source: ksm },
   { name: "kube_pod_status_ready", type: "gauge", source: ksm },
   { name: "kube_deployment_status_replicas_available", type: "gauge", source: ksm },
   { name: "kube_deployment_spec_replicas", type: "gauge", source: ksm },
