@@ -1,0 +1,20 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { loadConfig } from "../../shared/src/config";
+import { servicesRoot } from "./service-entry";
+
+/** `npm start`'s settings, from the environment (a bad value stops it naming the variable). */
+export const runtimeConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).optional(),
+  /** Use this PostgreSQL instead of the embedded one. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Embedded PostgreSQL data and generated secrets; kept across runs. */
+  DATA_DIR: z.string().min(1).default(join(servicesRoot, ".data")),
+});
+export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
+
+export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  return loadConfig(runtimeConfigSchema, env);
+}

@@ -1,0 +1,141 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { JWT_SECRET_NAME } from "../../../shared/src/auth/tokens";
+import { createLogger, type Logger } from "../../../shared/src/telemetry/logger";
+import { cronBindings as topologyCronBindings, subscriptions as topologySubscriptions } from "../../../shared/src/topology";
+import { AppRegistry } from "./app-registry";
+import { CronBindings, type CronBinding } from "./cron-bindings";
+import { SidecarFaults } from "./faults";
+import { JobScheduler, type JobRetryPolicy } from "./jobs/job-scheduler";
+import { PubSubBroker, type BrokerSubscription } from "./pubsub/broker";
+import type { DeliveryPolicy } from "./pubsub/delivery-policy";
+import { SecretStore } from "./secret-store";
+import { createSidecarApp } from "./sidecar-app";
+import { StateStore } from "./state/state-store";
+
+export interface LocalDaprOptions {
+  /** Default: `subscriptions` from topology.ts. */
+  subscriptions?: readonly BrokerSubscription[];
+  /** Default: `cronBindings` from topology.ts. */
+  cronBindings?: readonly CronBinding[];
+  delivery?: Partial<DeliveryPolicy>;
+  jobRetry?: Partial<JobRetryPolicy>;
+  /** Secret names the store may serve (default: the JWT secret). */
+  allowedSecrets?: readonly string[];
+  /** Where secrets are read from (default: process.env). */
+  env?: Record<string, string | undefined>;
+  log?: Logger;
+}
+
+export interface SidecarListener {
+  appId: string;
+  port: number;
+  url: string;
+}
+
+/**
+ * The local Dapr: one HTTP listener per app-id (each app has its own `DAPR_HTTP_PORT`, like a sidecar
+ * per pod) over one shared in-process broker, state store, job scheduler and secret store.
+ */
+export class LocalDapr {
+  readonly faults = new SidecarFaults();
+  readonly apps = new AppRegistry();
+  readonly broker: PubSubBroker;
+  readonly state = new StateStore();
+  readonly jobs: JobScheduler;
+  readonly secrets: SecretStore;
+  readonly cron: CronBindings;
+  readonly log: Logger;
+  readonly #cronBindings: readonly CronBinding[];
+  readonly #listeners = new Map<string, { server: Server; listener: SidecarListener }>();
+  #healthy = true;
+
+  constructor(opts: LocalDaprOptions = {}) {
+    this.log = opts.log ?? createLogger("dapr-sidecar");
+    this.broker = new PubSubBroker({ apps: this.apps, faults: this.faults, subscriptions: opts.subscriptions ?? topologySubscriptions, policy: opts.delivery, log: this.log });
+    this.jobs = new JobScheduler({ apps: this.apps, log: this.log, retry: opts.jobRetry });
+    this.secrets = new SecretStore(opts.allowedSecrets ?? [JWT_SECRET_NAME], opts.env ?? process.env);
+    this.cron = new CronBindings({ apps: this.apps, log: this.log });
+    this.#cronBindings = opts.cronBindings ?? topologyCronBindings;
+  }
+
+  /** Dead-lettered events (recorded whether or not a dead-letter topic took them). */
+  get deadLetters() {
+    return this.broker.deadLetters;
+  }
+
+  get counters() {
+    return this.broker.counters;
+  }
+
+  /**
+   * Starts the sidecar of `appId` on a free port and registers where the app listens. The app's
+   * subscriptions receive events from now on and its cron bindings start ticking.
+   */
+  async addApp(appId: string, appUrl: string): Promise<SidecarListener> {
+    if (this.#listeners.has(appId)) throw new Error(`app ${appId} already has a sidecar`);
+    this.apps.set(appId, appUrl);
+    const app = createSidecarApp({
+      appId,
+      apps: this.apps,
+      broker: this.broker,
+      faults: this.faults,
+      state: this.state,
+      jobs: this.jobs,
+      secrets: this.secrets,
+      cronBindings: this.#cronBindings,
+      log: this.log,
+      healthy: () => this.#healthy,
+    });
+    const server = createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    const listener = { appId, port, url: `http://127.0.0.1:${port}` };
+    this.#listeners.set(appId, { server, listener });
+    for (const binding of this.#cronBindings.filter((b) => b.appId === appId)) this.cron.start(binding);
+    return listener;
+  }
+
+  /** A subscriber that is not in topology.ts (tests register one to watch a topic). */
+  addSubscription(sub: BrokerSubscription): void {
+    this.broker.addSubscription(sub);
+  }
+
+  /** Registers an app without a sidecar of its own: it can receive deliveries and invocations. */
+  registerApp(appId: string, appUrl: string): void {
+    this.apps.set(appId, appUrl);
+  }
+
+  sidecar(appId: string): SidecarListener | undefined {
+    return this.#listeners.get(appId)?.listener;
+  }
+
+  sidecars(): SidecarListener[] {
+    return [...this.#listeners.values()].map((l) => l.listener);
+  }
+
+  /** Resolves once no delivery is queued or running. */
+  idle(): Promise<void> {
+    return this.broker.idle();
+  }
+
+  async stop(): Promise<void> {
+    this.#healthy = false;
+    this.cron.stop();
+    this.jobs.stop();
+    this.broker.stop();
+    await Promise.all(
+      [...this.#listeners.values()].map(
+        ({ server }) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+    this.#listeners.clear();
+  }
+}

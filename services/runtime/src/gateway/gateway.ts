@@ -1,0 +1,99 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Socket } from "node:net";
+import { createProxyServer } from "http-proxy-3";
+import type { Logger } from "../../../shared/src/telemetry/logger";
+import type { AppId } from "../../../shared/src/topology";
+import { ingressRoutes, routeFor } from "./ingress-routes";
+import type { ReadinessReport } from "./readiness";
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  /** Where an app listens now, or undefined when it is not part of this runtime. */
+  serviceUrl: (appId: AppId) => string | undefined;
+  readiness: () => Promise<ReadinessReport>;
+  log: Logger;
+}
+
+export interface RunningGateway {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+const errorBody = (code: string, message: string) => ({ error: { code, message, details: null } });
+
+/**
+ * The one public port, in the role of the cluster Ingress: routes by path prefix from topology.ts,
+ * proxies WebSocket upgrades on /ws, never forwards /internal/*, and adds the runtime's own
+ * `/readyz`, `/healthz` and `/metrics/<app-id>`.
+ */
+export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const routes = ingressRoutes();
+  const proxy = createProxyServer({ xfwd: true, proxyTimeout: 120_000 });
+  proxy.on("error", (err, _req, target) => {
+    opts.log.warn({ err: err.message }, "proxy error");
+    if (target && "writeHead" in target) sendJson(target as ServerResponse, 502, errorBody("bad_gateway", "the service did not answer"));
+    else (target as Socket | undefined)?.destroy();
+  });
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? "/", "http://gateway").pathname;
+    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (path === "/readyz") {
+      const report = await opts.readiness();
+      return sendJson(res, report.ready ? 200 : 503, { status: report.ready ? "ready" : "not ready", checks: report.checks });
+    }
+    const metrics = /^\/metrics\/([a-z-]+)$/.exec(path);
+    if (metrics) {
+      const target = opts.serviceUrl(metrics[1] as AppId);
+      if (!target) return sendJson(res, 404, errorBody("not_found", `no service ${metrics[1]}`));
+      req.url = "/metrics";
+      return void proxy.web(req, res, { target });
+    }
+    const appId = routeFor(routes, path);
+    if (!appId) return sendJson(res, 404, errorBody("not_found", `no route for ${path}`));
+    const target = opts.serviceUrl(appId);
+    if (!target) return sendJson(res, 503, errorBody("service_unavailable", `${appId} is not running in this runtime`));
+    proxy.web(req, res, { target });
+  };
+
+  const server: Server = createServer((req, res) => {
+    onRequest(req, res).catch((err) => {
+      opts.log.error({ err }, "gateway request failed");
+      sendJson(res, 500, errorBody("internal", "internal error"));
+    });
+  });
+  server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const path = new URL(req.url ?? "/", "http://gateway").pathname;
+    const appId = routeFor(routes, path);
+    const target = appId === "websocket" ? opts.serviceUrl(appId) : undefined;
+    if (!target) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    proxy.ws(req, socket, head, { target });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        proxy.close();
+      }),
+  };
+}

@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger, type Logger } from "../../shared/src/telemetry/logger";
+import { app as appDefinition, type AppId } from "../../shared/src/topology";
+import { LocalDapr, type LocalDaprOptions } from "./dapr/local-dapr";
+import { freePort, startEmbeddedDatabase, type RunningDatabase } from "./database/embedded-database";
+import { persistedSecret } from "./database/local-secrets";
+import { startGateway, type RunningGateway } from "./gateway/gateway";
+import { databaseCheck, httpCheck, runChecks, type ReadinessCheck, type ReadinessReport } from "./gateway/readiness";
+import { ServiceProcess } from "./processes/service-process";
+import { discoverServices, serviceCommand } from "./service-entry";
+
+export interface LocalRuntimeOptions {
+  /** Port of the one public endpoint; 0 = any free port. */
+  port: number;
+  /** Interface to bind; default all. */
+  host?: string;
+  /** Use this PostgreSQL instead of starting the embedded one. */
+  databaseUrl?: string;
+  /**
+   * Where the embedded PostgreSQL and the generated secrets live. Given → kept across runs (`npm
+   * start`); absent → a temporary directory removed at stop (tests).
+   */
+  dataDir?: string;
+  /** Default: every app in topology.ts whose `services/<id>/src/main.ts` exists. */
+  services?: AppId[];
+  /** Extra environment for every service (and the secret store). */
+  env?: Record<string, string>;
+  logLevel?: string;
+  /** Where the services' readable log lines go; default stdout. "silent" keeps them only in memory. */
+  output?: ((line: string) => void) | "silent";
+  /** Sidecar tuning for tests (delivery policy, extra subscriptions…). */
+  dapr?: Omit<LocalDaprOptions, "env" | "log">;
+  /** Wait until /readyz would answer 200 before resolving (default true; throws after readyTimeoutMs). */
+  waitForReady?: boolean;
+  readyTimeoutMs?: number;
+}
+
+export interface LocalRuntime {
+  /** The public endpoint (like the cluster Ingress). */
+  url: string;
+  port: number;
+  databaseUrl: string;
+  dapr: LocalDapr;
+  services: AppId[];
+  serviceUrl(appId: AppId): string | undefined;
+  /** SIGKILL one service (a crash); its supervisor restarts it. */
+  kill(appId: AppId): Promise<void>;
+  /** Graceful stop and start of one service. */
+  restart(appId: AppId): Promise<void>;
+  readiness(): Promise<ReadinessReport>;
+  waitReady(timeoutMs?: number): Promise<void>;
+  /** The last log lines of one service. */
+  logs(appId: AppId): string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything behind `npm start` on one machine: PostgreSQL, the local Dapr sidecars, every service as
+ * its own supervised process, and the gateway. Used by `npm start`, the smoke test, the benchmark and
+ * the end-to-end tests.
+ */
+export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const log: Logger = createLogger("runtime", opts.logLevel ?? process.env.LOG_LEVEL ?? "info");
+  const temporary = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "todo-runtime-"));
+  const cleanups: Array<() => Promise<void> | void> = [];
+  if (temporary) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const stopAll = async () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        log.error({ err }, "error while stopping");
+      }
+    }
+  };
+
+  try {
+    let database: RunningDatabase | undefined;
+    if (!opts.databaseUrl) {
+      database = await startEmbeddedDatabase({ dataDir, persistent: !temporary, log });
+      cleanups.push(() => database!.stop());
+    }
+    const databaseUrl = opts.databaseUrl ?? database!.url;
+    const jwtSecret = opts.env?.JWT_SECRET ?? process.env.JWT_SECRET ?? persistedSecret(dataDir, "jwt-secret");
+    const env: Record<string, string | undefined> = { ...process.env, ...opts.env, JWT_SECRET: jwtSecret };
+
+    const dapr = new LocalDapr({ ...opts.dapr, env, log });
+    cleanups.push(() => dapr.stop());
+
+    const output = opts.output === "silent" ? () => undefined : (opts.output ?? ((line: string) => process.stdout.write(`${line}\n`)));
+    const services = opts.services ?? discoverServices();
+    const processes = new Map<AppId, ServiceProcess>();
+    const urls = new Map<AppId, string>();
+    cleanups.push(() => Promise.all([...processes.values()].map((p) => p.stop())).then(() => undefined));
+
+    for (const appId of services) {
+      // Fixed up front and kept across restarts, like a Service's address in the cluster.
+      const port = await freePort();
+      const appUrl = `http://127.0.0.1:${port}`;
+      urls.set(appId, appUrl);
+      const sidecar = appDefinition(appId).dapr ? await dapr.addApp(appId, appUrl) : undefined;
+      const { command, args, cwd } = serviceCommand(appId);
+      const proc = new ServiceProcess({
+        appId,
+        command,
+        args,
+        cwd,
+        env: {
+          ...env,
+          NODE_ENV: env.NODE_ENV ?? "development",
+          APP_ID: appId,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          DATABASE_URL: databaseUrl,
+          LOG_LEVEL: opts.logLevel ?? env.LOG_LEVEL ?? "info",
+          ...(sidecar ? { DAPR_HOST: "127.0.0.1", DAPR_HTTP_PORT: String(sidecar.port) } : {}),
+        },
+        output,
+        onCrash: (info) => log.warn(info, "service exited; restarting"),
+      });
+      processes.set(appId, proc);
+      proc.start();
+    }
+
+    const checks: Record<string, ReadinessCheck> = {
+      database: databaseCheck(databaseUrl),
+      sidecar: async () => {
+        await Promise.all(dapr.sidecars().map((s) => httpCheck(() => `${s.url}/v1.0/healthz`)()));
+      },
+    };
+    for (const appId of services) checks[appId] = httpCheck(() => (processes.get(appId)?.pid ? `${urls.get(appId)}/readyz` : undefined));
+    const readiness = () => runChecks(checks);
+
+    const gateway: RunningGateway = await startGateway({ port: opts.port, host: opts.host, serviceUrl: (id) => urls.get(id), readiness, log });
+    // The gateway closes first so no new request reaches a stopping service.
+    cleanups.push(() => gateway.stop());
+
+    const waitReady = async (timeoutMs = opts.readyTimeoutMs ?? 120_000) => {
+      const deadline = Date.now() + timeoutMs;
+      let report = await readiness();
+      while (!report.ready) {
+        if (Date.now() > deadline) {
+          const failing = Object.entries(report.checks).filter(([, r]) => r !== "ok");
+          const recent = failing.flatMap(([name]) => (processes.get(name as AppId)?.logs.all() ?? []).slice(-15));
+          throw new Error(`not ready after ${timeoutMs} ms: ${JSON.stringify(Object.fromEntries(failing))}\n${recent.join("\n")}`);
+        }
+        await new Promise((r) => setTimeout(r, 250));
+        report = await readiness();
+      }
+    };
+
+    const runtime: LocalRuntime = {
+      url: gateway.url,
+      port: gateway.port,
+      databaseUrl,
+      dapr,
+      services,
+      serviceUrl: (appId) => urls.get(appId),
+      kill: async (appId) => processes.get(appId)?.kill(),
+      restart: async (appId) => processes.get(appId)?.restart(),
+      readiness,
+      waitReady,
+      logs: (appId) => processes.get(appId)?.logs.all() ?? [],
+      stop: stopAll,
+    };
+    if (opts.waitForReady ?? true) await waitReady();
+    return runtime;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
