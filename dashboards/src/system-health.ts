@@ -160,7 +160,7 @@ export const systemHealth = dashboard({
           unit: "s",
           width: 24,
           height: 5,
-          queries: [{ expr: `min(dapr_sentry_issuercert_expiry_timestamp) - time()`, legend: "expires in" }],
+          queries: [{ expr: `min(dapr_sentry_issuercert_expiry_timestamp{job="${scrapeJobs.daprControlPlane}"}) - time()`, legend: "expires in" }],
         },
       ],
     },
