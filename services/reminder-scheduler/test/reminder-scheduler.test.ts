@@ -253,6 +253,12 @@ describe("reminder-scheduler service (real PostgreSQL, fake sidecar)", () => {
     assert.equal(sidecar.jobCalls.length, calls);
   });
 
+  it("when the database and the sidecar answer, then /readyz reports both ready", async () => {
+    const res = await fetch(`${service.url}/readyz`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(((await res.json()) as { checks: unknown }).checks, { database: "ok", sidecar: "ok" });
+  });
+
   it("when a job callback names no task id, then it is a 400 naming the field", async () => {
     const res = await fetch(`${service.url}/job/reminder-nope`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     assert.equal(res.status, 400);

@@ -121,6 +121,12 @@ describe("websocket service", () => {
     await sidecar?.stop();
   });
 
+  it("when the sidecar answers, then /readyz is ready with the sidecar as its only check", async () => {
+    const res = await fetch(`${service.url}/readyz`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(((await res.json()) as { checks: unknown }).checks, { sidecar: "ok" });
+  });
+
   it("when a valid token comes in the query or as `bearer, <jwt>` subprotocols, then the upgrade succeeds (subprotocol answered `bearer`)", async () => {
     const byQuery = track(await connect(service.url, alice, "query"));
     const byProtocol = track(await connect(service.url, alice, "subprotocol"));
