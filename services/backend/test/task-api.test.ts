@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { TaskSchema } from "../../shared/src";
+import { TaskSchema, TokenService } from "../../shared/src";
 import { stopTestDatabases } from "../../testing/database";
 import { BackendHarness } from "./backend-harness";
 
@@ -68,7 +68,6 @@ describe("backend task API (real PostgreSQL, recording sidecar)", () => {
     });
 
     it("when the token is missing, malformed or signed with another secret, then the API is 401", async () => {
-      const { TokenService } = await import("../../shared/src");
       const forged = await new TokenService("some-other-secret-that-is-long-enough-0123").sign({ id: alice.id, email: alice.email });
       for (const token of [undefined, "garbage", forged]) {
         const res = await h.request("GET", "/api/tasks", { token });
@@ -225,12 +224,14 @@ describe("backend task API (real PostgreSQL, recording sidecar)", () => {
       ];
       for (const s of specs) {
         titles.push((await h.createTask(carol.token, s)).title);
+        // createdAt has millisecond precision: keep creation times distinct so "newest first" is exact
+        await new Promise((r) => setTimeout(r, 3));
       }
       const delta = (await h.request("GET", "/api/tasks?q=delta", { token: carol.token })).body.items[0];
       await h.request("POST", `/api/tasks/${delta.id}/complete`, { token: carol.token });
     });
 
-    async function all(query: string): Promise<Array<{ title: string; dueAt: string | null; priority: string; createdAt: string }>> {
+    async function all(query: string): Promise<Array<{ id: string; title: string; dueAt: string | null; priority: string; createdAt: string }>> {
       const items = [];
       let cursor: string | null = null;
       let pages = 0;
@@ -253,12 +254,17 @@ describe("backend task API (real PostgreSQL, recording sidecar)", () => {
     });
 
     it("when paging by dueAt ascending or descending, then every task comes once and tasks without dueAt come last", async () => {
+      const d = (day: number) => `2030-01-0${day}T00:00:00.000Z`;
       const asc = await all("sort=dueAt&order=asc");
-      assert.deepEqual(asc.slice(0, 4).map((t) => t.title), ["charlie", "delta", "foxtrot", "alpha"]);
-      assert.deepEqual(asc.slice(4).map((t) => t.dueAt), [null, null, null]);
+      assert.deepEqual(asc.map((t) => t.dueAt), [d(1), d(2), d(2), d(3), null, null, null]);
       const desc = await all("sort=dueAt&order=desc");
-      assert.deepEqual(desc.slice(0, 4).map((t) => t.title), ["alpha", "foxtrot", "delta", "charlie"]);
-      assert.deepEqual(desc.slice(4).map((t) => t.dueAt), [null, null, null]);
+      assert.deepEqual(desc.map((t) => t.dueAt), [d(3), d(2), d(2), d(1), null, null, null]);
+      // ties (same dueAt, or none) are broken by id in the sort direction
+      const byId = (list: typeof asc, from: number, to: number) => list.slice(from, to).map((t) => t.id);
+      assert.deepEqual(byId(asc, 1, 3), [...byId(asc, 1, 3)].sort());
+      assert.deepEqual(byId(asc, 4, 7), [...byId(asc, 4, 7)].sort());
+      assert.deepEqual(byId(desc, 1, 3), [...byId(desc, 1, 3)].sort().reverse());
+      assert.deepEqual(byId(desc, 4, 7), [...byId(desc, 4, 7)].sort().reverse());
       assert.equal(new Set(desc.map((t) => t.title)).size, 7);
     });
 
