@@ -1,0 +1,131 @@
+// Pulumi mocks for the OCI + k3s part of the cloud stack, shared by the cloud test files (one stack per
+// process: each *.isolated.test.ts file installs them itself).
+import * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_PUBLIC_IPS = ["203.0.113.10", "203.0.113.11"];
+export const MOCK_ADS = ["Uocm:EU-FRANKFURT-1-AD-1", "Uocm:EU-FRANKFURT-1-AD-2", "Uocm:EU-FRANKFURT-1-AD-3"];
+export const K3S_KUBECONFIG = [
+  "apiVersion: v1",
+  "clusters:",
+  "- cluster:",
+  "    certificate-authority-data: Q0E=",
+  "    server: https://127.0.0.1:6443",
+  "  name: default",
+  "contexts:",
+  "- context: {cluster: default, user: default}",
+  "  name: default",
+  "current-context: default",
+  "kind: Config",
+  "users:",
+  "- name: default",
+  "  user: {client-certificate-data: Q0VSVA==, client-key-data: S0VZ}",
+  "",
+].join("\n");
+
+export interface Recorded {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+}
+
+export interface RecordedCall {
+  token: string;
+  inputs: Record<string, any>;
+}
+
+export const resources: Recorded[] = [];
+export const calls: RecordedCall[] = [];
+/** resource name → URNs of the resources it depends on, as registered. */
+export const dependenciesByName = new Map<string, string[]>();
+
+let instanceCount = 0;
+
+export function installMocks(project = "todo-platform", stack = "cloud"): void {
+  pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type.toLowerCase() === "oci:core/instance:instance") {
+          const i = instanceCount++;
+          state.publicIp = MOCK_PUBLIC_IPS[i] ?? `203.0.113.${20 + i}`;
+          state.privateIp = `10.0.1.${10 + i}`;
+        }
+        if (args.type === "command:remote:Command") {
+          state.stdout = args.name.endsWith("-kubeconfig") ? K3S_KUBECONFIG : "";
+          state.stderr = "";
+        }
+        if (args.type === "random:index/randomPassword:RandomPassword") state.result = "generated-k3s-token";
+        return { id: `${args.name}-id`, state };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        calls.push({ token: args.token, inputs: args.inputs });
+        // The OCI SDK spells its modules with a capital (`oci:Core/...`); compare case-insensitively.
+        switch (args.token.toLowerCase()) {
+          case "oci:core/getimages:getimages":
+            return {
+              images: [
+                { id: "ocid1.image.oc1..newest-aarch64", operatingSystem: args.inputs.operatingSystem, operatingSystemVersion: args.inputs.operatingSystemVersion, timeCreated: "2026-10-01" },
+                { id: "ocid1.image.oc1..older-aarch64", operatingSystem: args.inputs.operatingSystem, operatingSystemVersion: args.inputs.operatingSystemVersion, timeCreated: "2026-07-01" },
+              ],
+            };
+          case "oci:identity/getavailabilitydomains:getavailabilitydomains":
+            return { availabilityDomains: MOCK_ADS.map((name) => ({ name, id: `${name}-id`, compartmentId: args.inputs.compartmentId })) };
+          default:
+            return args.inputs;
+        }
+      },
+    },
+    project,
+    stack,
+    false,
+  );
+  // The mock monitor does not hand dependencies to newResource; record the URNs the SDK sends with
+  // each registration (explicit dependsOn plus those implied by inputs) so ordering can be asserted.
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: { getName(): string; getDependenciesList(): string[] }, cb: unknown): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    dependenciesByName.set(req.getName(), req.getDependenciesList());
+    return register(req, cb);
+  };
+}
+
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+export async function isSecret<T>(output: pulumi.Output<T>): Promise<boolean> {
+  return pulumi.isSecret(output);
+}
+
+/** Names of the resources `name` depends on. */
+export function dependencyNames(name: string): string[] {
+  const urns = dependenciesByName.get(name);
+  if (!urns) throw new Error(`${name} was not registered`);
+  return urns.map((u) => u.split("::").pop()!).sort();
+}
+
+// How the mock monitor hands a secret input to newResource: wrapped with Pulumi's secret signature.
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+export function isSecretValue(v: unknown): boolean {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
+}
+
+/** The plain value of an input, secret or not. */
+export function reveal<T = any>(v: unknown): T {
+  return (isSecretValue(v) ? (v as { value: T }).value : v) as T;
+}
+
+export function byType(type: string): Recorded[] {
+  return resources.filter((r) => r.type.toLowerCase() === type.toLowerCase());
+}
+
+export function named(name: string): Recorded {
+  const r = resources.find((x) => x.name === name);
+  if (!r) throw new Error(`no resource named ${name}; have ${resources.map((x) => x.name).join(", ")}`);
+  return r;
+}

@@ -1,0 +1,170 @@
+// The cloud cluster under Pulumi mocks: network perimeter, shape and image lookup, the bootstrap
+// commands and their order, and which outputs are secret.
+import assert from "node:assert/strict";
+import { parse } from "yaml";
+import type * as pulumi from "@pulumi/pulumi";
+import { byType, calls, dependencyNames, installMocks, isSecret, isSecretValue, MOCK_ADS, named, promiseOf, resources, reveal } from "./cloud-cluster-mocks";
+
+installMocks();
+
+type ClusterModule = typeof import("../../components/cluster/oci-k3s-cluster");
+type Cluster = InstanceType<ClusterModule["OciK3sCluster"]>;
+
+const baseArgs = {
+  compartmentId: "ocid1.compartment.oc1..example",
+  availabilityDomains: ["2", "1"],
+  bootVolumeSizeGbs: 100,
+  sshPublicKey: "ssh-ed25519 AAAAC3Nza user@host",
+  adminCidr: "198.51.100.7/32",
+  k3sVersion: "v1.33.5+k3s1",
+  image: { operatingSystem: "Canonical Ubuntu", operatingSystemVersion: "24.04" },
+};
+
+describe("cloud cluster (OCI + k3s) under mocks", () => {
+  let mod: ClusterModule;
+  let cluster: Cluster;
+  let sshPrivateKey: pulumi.Output<string>;
+
+  before(async () => {
+    const p = await import("@pulumi/pulumi");
+    mod = await import("../../components/cluster/oci-k3s-cluster");
+    sshPrivateKey = p.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----");
+    // The two-node layout exercises the agent join; the one-node default is the same code with no agents.
+    cluster = new mod.OciK3sCluster("cloud", { ...baseArgs, nodes: [{ ocpus: 1, memoryGbs: 6 }, { ocpus: 1, memoryGbs: 6 }], sshPrivateKey });
+    await promiseOf(cluster.kubeconfig);
+    await promiseOf(cluster.sshCommand);
+  });
+
+  it("when the network is created, then SSH/6443 come only from adminCidr and 80/443 from anywhere by destination port", () => {
+    const [list] = byType("oci:core/securityList:SecurityList");
+    assert.equal(list.name, "cloud-network-security");
+    const rules = list.inputs.ingressSecurityRules as { protocol: string; source: string; tcpOptions?: { min: number; max: number; sourcePortRange?: unknown } }[];
+    const tcp = rules.filter((r) => r.protocol === "6");
+    const sourcesFor = (port: number) => tcp.filter((r) => r.tcpOptions!.min === port && r.tcpOptions!.max === port).map((r) => r.source);
+    assert.deepEqual(sourcesFor(22), ["198.51.100.7/32"]);
+    assert.deepEqual(sourcesFor(6443), ["198.51.100.7/32"]);
+    assert.deepEqual(sourcesFor(80), ["0.0.0.0/0"]);
+    assert.deepEqual(sourcesFor(443), ["0.0.0.0/0"]);
+    assert.ok(tcp.every((r) => r.tcpOptions!.sourcePortRange === undefined), "no rule filters on source ports");
+    assert.deepEqual(tcp.filter((r) => r.source === "0.0.0.0/0").map((r) => r.tcpOptions!.min).sort(), [443, 80]);
+  });
+
+  it("when the network is created, then the subnet routes 0.0.0.0/0 through the internet gateway and allows public IPs", () => {
+    const [route] = byType("oci:core/routeTable:RouteTable");
+    assert.equal(route.inputs.routeRules[0].destination, "0.0.0.0/0");
+    assert.equal(route.inputs.routeRules[0].networkEntityId, "cloud-network-igw-id");
+    const [subnet] = byType("oci:core/subnet:Subnet");
+    assert.equal(subnet.inputs.prohibitPublicIpOnVnic, false);
+    assert.deepEqual(subnet.inputs.securityListIds, ["cloud-network-security-id"]);
+    assert.equal(subnet.inputs.routeTableId, "cloud-network-routes-id");
+  });
+
+  it("when instances are created, then they are A1 Flex with the given shapeConfig, the newest image of the shape-filtered lookup and only the public key in metadata", () => {
+    const imageCall = calls.find((c) => c.token.toLowerCase() === "oci:core/getimages:getimages");
+    assert.ok(imageCall, "images are looked up");
+    assert.equal(imageCall.inputs.shape, "VM.Standard.A1.Flex");
+    assert.equal(imageCall.inputs.operatingSystem, "Canonical Ubuntu");
+    assert.equal(imageCall.inputs.operatingSystemVersion, "24.04");
+    assert.equal(imageCall.inputs.sortBy, "TIMECREATED");
+    assert.equal(imageCall.inputs.sortOrder, "DESC");
+    const instances = byType("oci:core/instance:Instance");
+    assert.deepEqual(instances.map((i) => i.name), ["cloud-node-0", "cloud-node-1"]);
+    for (const i of instances) {
+      assert.equal(i.inputs.shape, "VM.Standard.A1.Flex");
+      assert.deepEqual(i.inputs.shapeConfig, { ocpus: 1, memoryInGbs: 6 });
+      assert.equal(i.inputs.sourceDetails.sourceId, "ocid1.image.oc1..newest-aarch64");
+      assert.equal(i.inputs.sourceDetails.bootVolumeSizeInGbs, "100");
+      assert.equal(i.inputs.availabilityDomain, MOCK_ADS[1], "the first listed AD (index 2) is used");
+      assert.deepEqual(Object.keys(i.inputs.metadata), ["ssh_authorized_keys"]);
+      assert.equal(i.inputs.createVnicDetails.assignPublicIp, "true");
+      assert.equal(i.inputs.extendedMetadata, undefined);
+    }
+  });
+
+  it("when the bootstrap runs, then each step depends on the one before: instance → cloud-init → firewall → server → agent → nodes ready → kubeconfig → provider", () => {
+    const edges: [string, string[]][] = [
+      ["cloud-node-0", ["cloud-network-subnet"]],
+      ["cloud-node-0-cloud-init", ["cloud-node-0"]],
+      ["cloud-node-0-firewall", ["cloud-node-0-cloud-init"]],
+      ["cloud-node-1-firewall", ["cloud-node-1-cloud-init"]],
+      ["cloud-k3s-server", ["cloud-node-0-firewall"]],
+      ["cloud-k3s-agent-1", ["cloud-k3s-server", "cloud-node-1-firewall"]],
+      ["cloud-nodes-ready", ["cloud-k3s-agent-1", "cloud-k3s-server"]],
+      ["cloud-kubeconfig", ["cloud-nodes-ready"]],
+      ["cloud-k8s", ["cloud-kubeconfig"]],
+    ];
+    for (const [name, before] of edges) {
+      const deps = dependencyNames(name);
+      for (const b of before) assert.ok(deps.includes(b), `${name} depends on ${b} (has ${deps.join(", ")})`);
+    }
+    // Nothing runs on the node before cloud-init is done.
+    assert.ok(!dependencyNames("cloud-node-0-cloud-init").some((d) => d.includes("firewall") || d.includes("k3s")));
+  });
+
+  it("when the commands are created, then they run the rendered scripts as the image's user over the public IP, triggered by script digest + version", () => {
+    const commands = byType("command:remote:Command");
+    assert.deepEqual(commands.map((c) => c.name).sort(), [
+      "cloud-k3s-agent-1",
+      "cloud-k3s-server",
+      "cloud-kubeconfig",
+      "cloud-node-0-cloud-init",
+      "cloud-node-0-firewall",
+      "cloud-node-1-cloud-init",
+      "cloud-node-1-firewall",
+      "cloud-nodes-ready",
+    ]);
+    const server = named("cloud-k3s-server");
+    assert.equal(reveal(server.inputs.connection).user, "ubuntu");
+    assert.equal(reveal(server.inputs.connection).host, "203.0.113.10");
+    assert.equal(server.inputs.create, "sudo bash -s");
+    assert.match(reveal<string>(server.inputs.stdin), /--disable=traefik/);
+    assert.match(reveal<string>(server.inputs.stdin), /^PUBLIC_IP='203\.0\.113\.10'$/m);
+    assert.match(reveal<string>(server.inputs.stdin), /^K3S_VERSION='v1\.33\.5\+k3s1'$/m);
+    assert.match(reveal<string>(server.inputs.stdin), /^KUBE_RESERVED='cpu=300m,memory=1600Mi'$/m);
+    assert.equal(server.inputs.triggers[1], "v1.33.5+k3s1");
+    assert.match(server.inputs.triggers[0], /^[0-9a-f]{64}$/);
+    const agent = named("cloud-k3s-agent-1");
+    assert.equal(reveal(agent.inputs.connection).host, "203.0.113.11");
+    assert.match(reveal<string>(agent.inputs.stdin), /^SERVER_IP='10\.0\.1\.10'$/m, "agents join over the private address");
+    assert.match(reveal<string>(agent.inputs.stdin), /^K3S_TOKEN='generated-k3s-token'$/m);
+    assert.match(reveal<string>(named("cloud-nodes-ready").inputs.stdin), /^EXPECTED_NODES='2'$/m);
+    assert.match(named("cloud-node-0-firewall").inputs.stdin, /REJECT --reject-with icmp-host-prohibited/);
+    assert.match(named("cloud-node-0-cloud-init").inputs.stdin, /cloud-init status --wait/);
+  });
+
+  it("when the kubeconfig is fetched, then it is a secret pointing at the public IP, and it is not logged", async () => {
+    assert.equal(await isSecret(cluster.kubeconfig), true);
+    const kubeconfig = parse(await promiseOf(cluster.kubeconfig));
+    assert.equal(kubeconfig.clusters[0].cluster.server, "https://203.0.113.10:6443");
+    assert.equal(named("cloud-kubeconfig").inputs.logging, "stderr");
+    const provider = byType("pulumi:providers:kubernetes").find((r) => r.name === "cloud-k8s")!;
+    assert.ok(isSecretValue(provider.inputs.kubeconfig), "the provider gets the kubeconfig as a secret");
+    assert.equal(await promiseOf(cluster.publicIp), "203.0.113.10");
+    assert.equal(await promiseOf(cluster.sshCommand), "ssh ubuntu@203.0.113.10");
+  });
+
+  it("when commands carry the private key or the join token, then those inputs are secret and the token is never on a command line", async () => {
+    const p = await import("@pulumi/pulumi");
+    assert.equal(await p.isSecret(sshPrivateKey), true);
+    const commands = resources.filter((r) => r.type === "command:remote:Command");
+    for (const c of commands) {
+      assert.ok(isSecretValue(c.inputs.connection), `${c.name}: the connection (private key) is secret`);
+      assert.match(reveal(c.inputs.connection).privateKey, /OPENSSH PRIVATE KEY/);
+      assert.doesNotMatch(c.inputs.create, /generated-k3s-token/);
+    }
+    assert.ok(isSecretValue(named("cloud-k3s-server").inputs.stdin), "the server script carries the token: secret");
+    assert.ok(isSecretValue(named("cloud-k3s-agent-1").inputs.stdin), "the agent script carries the token: secret");
+    assert.match(reveal<string>(named("cloud-k3s-server").inputs.stdin), /^K3S_TOKEN='generated-k3s-token'$/m);
+  });
+
+  it("when the layout breaks the Always Free limits, then the component refuses it naming the key", async () => {
+    assert.throws(
+      () => new mod.OciK3sCluster("too-big", { ...baseArgs, nodes: [{ ocpus: 1, memoryGbs: 6 }, { ocpus: 1, memoryGbs: 6 }], bootVolumeSizeGbs: 150, sshPrivateKey }),
+      /bootVolumeSizeGbs: 2 nodes × 150 GB exceeds the 200 GB Always Free storage/,
+    );
+    assert.throws(
+      () => new mod.OciK3sCluster("windows", { ...baseArgs, nodes: [{ ocpus: 2, memoryGbs: 12 }], image: { operatingSystem: "Windows", operatingSystemVersion: "2022" }, sshPrivateKey }),
+      /image\.operatingSystem "Windows" is not supported/,
+    );
+  });
+});
