@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { ingressRoutes, routeFor } from "../src/gateway/ingress-routes";
+
+describe("gateway routing (from topology.ts, like the Ingress)", () => {
+  const routes = ingressRoutes();
+  const cases: Array<[string, string | undefined]> = [
+    ["/api/notifications", "notification"],
+    ["/api/notifications/123/read", "notification"],
+    ["/api/tasks", "backend"],
+    ["/api/tasks/1/history", "backend"],
+    ["/api", "backend"],
+    ["/ws", "websocket"],
+    ["/", "frontend"],
+    ["/assets/app.js", "frontend"],
+    ["/apiary", "frontend"],
+    ["/internal/tasks/1", undefined],
+    ["/internal", undefined],
+  ];
+  for (const [path, expected] of cases) {
+    it(`when the path is ${path}, then it goes to ${expected ?? "nobody (404)"}`, () => {
+      assert.equal(routeFor(routes, path), expected);
+    });
+  }
+});
