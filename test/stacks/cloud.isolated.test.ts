@@ -168,3 +168,26 @@ describe("cloud cluster (OCI + k3s) under mocks", () => {
     );
   });
 });
+
+describe("Pulumi.cloud.yaml", () => {
+  it("when the committed stack settings are parsed by the stack's schema, then they are valid, keep the Always Free defaults and hold no secret", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { parseStackConfig, SECRET_KEYS } = await import("../../stacks/config");
+    const file = parse(readFileSync(join(__dirname, "..", "..", "Pulumi.cloud.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(file.config)) {
+      if (key.startsWith("todo-platform:")) raw[key.slice("todo-platform:".length)] = value;
+    }
+    for (const secret of SECRET_KEYS) assert.equal(raw[secret], undefined, `${secret} is set with pulumi config set --secret, not in the file`);
+    const config = parseStackConfig(raw, "cloud");
+    assert.equal(config.stack, "cloud");
+    if (config.stack !== "cloud") return;
+    assert.deepEqual(config.oci.nodes, [{ ocpus: 2, memoryGbs: 12 }]);
+    assert.equal(config.oci.bootVolumeSizeGbs, 100);
+    assert.equal(config.broker.mode, "redpanda-cloud");
+    assert.equal(config.database.mode, "in-cluster");
+    assert.equal(config.acme.issuer, "staging");
+    assert.equal(file.config["oci:region"], "eu-frankfurt-1");
+  });
+});
