@@ -11,7 +11,7 @@ import { TASK_EVENTS_CONSUMER } from "../src/routes/task-events-route";
 import { startFakeSidecar, type FakeSidecar } from "./fake-sidecar";
 import { startFakeBackend, type FakeBackend } from "./fake-backend";
 
-async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
+async function post(url: string, body: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }

@@ -45,7 +45,7 @@ describe("event-processor with the real backend", () => {
       headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
   }
 
   async function signup(email: string): Promise<string> {

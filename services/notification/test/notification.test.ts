@@ -83,7 +83,7 @@ describe("notification (real PostgreSQL, fake sidecar)", () => {
     const headers: Record<string, string> = {};
     if (userId) headers.authorization = `Bearer ${await tokens.sign({ id: userId, email: `${userId}@example.com` })}`;
     const res = await fetch(`${service.url}${path}`, { method, headers });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
   }
 
   describe("reminder.due", () => {
