@@ -140,3 +140,126 @@ export function budgetTable(result: BudgetResult): string {
     `| limit (${Math.round(BUDGET_RATIO * 100)}% of ${capacity.cpuMillicores}m / ${capacity.memoryMiB}Mi) | | | | | ${limit.cpuMillicores}m | ${Math.round(limit.memoryMiB)}Mi |`,
   ].join("\n");
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Collecting lines from what the program declares (Helm release values and Kubernetes workloads).
+
+type Values = Record<string, unknown>;
+
+function at(values: Values, path: string): unknown {
+  return path.split(".").reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Values)[key] : undefined), values);
+}
+
+/** One pod-producing part of a chart: where its requests live in the values and how many run. */
+export interface ChartComponent {
+  name: string;
+  /** Dotted path of the `resources` block in the chart's values. */
+  resources: string;
+  replicas: (values: Values, nodeCount: number) => number;
+  /** Containers of this component that share the same resources block (e.g. Grafana's sidecars). */
+  containers?: (values: Values) => number;
+  enabled?: (values: Values) => boolean;
+}
+
+const one = () => 1;
+const daprReplicas = (component: string) => (v: Values) =>
+  (at(v, `${component}.replicaCount`) as number | undefined) ?? (at(v, "global.ha.enabled") === true ? 3 : 1);
+const notDisabled = (path: string) => (v: Values) => at(v, path) !== false;
+
+/**
+ * The pods each chart the platform installs schedules, with the values path of their requests. Jobs
+ * that run once at install (cert-manager's startupapicheck, admission-webhook patch jobs) are not
+ * counted: they finish before the workloads start and fit in the 20% headroom.
+ */
+export const CHART_COMPONENTS: Record<string, ChartComponent[]> = {
+  dapr: [
+    { name: "dapr_operator", resources: "dapr_operator.resources", replicas: daprReplicas("dapr_operator") },
+    { name: "dapr_sentry", resources: "dapr_sentry.resources", replicas: daprReplicas("dapr_sentry") },
+    { name: "dapr_sidecar_injector", resources: "dapr_sidecar_injector.resources", replicas: daprReplicas("dapr_sidecar_injector") },
+    // The placement service runs only for actors/workflows.
+    { name: "dapr_placement", resources: "dapr_placement.resources", replicas: daprReplicas("dapr_placement"), enabled: notDisabled("global.actors.enabled") },
+    // Dapr 1.18 runs 3 scheduler replicas unless told otherwise.
+    { name: "dapr_scheduler", resources: "dapr_scheduler.resources", replicas: (v) => (at(v, "dapr_scheduler.replicaCount") as number | undefined) ?? 3 },
+  ],
+  traefik: [{ name: "traefik", resources: "resources", replicas: (v) => (at(v, "deployment.replicas") as number | undefined) ?? 1 }],
+  "cert-manager": [
+    { name: "controller", resources: "resources", replicas: (v) => (at(v, "replicaCount") as number | undefined) ?? 1 },
+    { name: "webhook", resources: "webhook.resources", replicas: (v) => (at(v, "webhook.replicaCount") as number | undefined) ?? 1 },
+    { name: "cainjector", resources: "cainjector.resources", replicas: (v) => (at(v, "cainjector.replicaCount") as number | undefined) ?? 1, enabled: notDisabled("cainjector.enabled") },
+  ],
+  "kube-prometheus-stack": [
+    { name: "prometheus-operator", resources: "prometheusOperator.resources", replicas: one },
+    { name: "prometheus", resources: "prometheus.prometheusSpec.resources", replicas: (v) => (at(v, "prometheus.prometheusSpec.replicas") as number | undefined) ?? 1, enabled: notDisabled("prometheus.enabled") },
+    // The operator injects a config-reloader container into the Prometheus and Alertmanager pods.
+    {
+      name: "config-reloader",
+      resources: "prometheusOperator.prometheusConfigReloader.resources",
+      replicas: (v) => (at(v, "prometheus.enabled") !== false ? 1 : 0) + (at(v, "alertmanager.enabled") !== false ? 1 : 0),
+    },
+    { name: "alertmanager", resources: "alertmanager.alertmanagerSpec.resources", replicas: one, enabled: notDisabled("alertmanager.enabled") },
+    { name: "grafana", resources: "grafana.resources", replicas: (v) => (at(v, "grafana.replicas") as number | undefined) ?? 1, enabled: notDisabled("grafana.enabled") },
+    {
+      name: "grafana sidecars",
+      resources: "grafana.sidecar.resources",
+      replicas: (v) => (at(v, "grafana.replicas") as number | undefined) ?? 1,
+      containers: (v) => (at(v, "grafana.sidecar.dashboards.enabled") === true ? 1 : 0) + (at(v, "grafana.sidecar.datasources.enabled") !== false ? 1 : 0),
+      enabled: notDisabled("grafana.enabled"),
+    },
+    { name: "kube-state-metrics", resources: "kube-state-metrics.resources", replicas: one, enabled: notDisabled("kubeStateMetrics.enabled") },
+    // A DaemonSet: one pod per node.
+    { name: "node-exporter", resources: "prometheus-node-exporter.resources", replicas: (_v, nodes) => nodes, enabled: notDisabled("nodeExporter.enabled") },
+  ],
+};
+
+/** Budget lines of one Helm release; throws for an unknown chart or a component without requests. */
+export function chartLines(chart: string, values: Values, nodeCount: number): BudgetLine[] {
+  const components = CHART_COMPONENTS[chart];
+  if (!components) throw new Error(`chart "${chart}": unknown to the budget; add its components to CHART_COMPONENTS in components/budget.ts`);
+  return components
+    .filter((c) => c.enabled?.(values) ?? true)
+    .map((c) => {
+      const containers = c.containers?.(values) ?? 1;
+      const each = requestsOf(at(values, c.resources), `${chart}/${c.name} (values.${c.resources})`);
+      return {
+        component: `${chart}/${c.name}`,
+        source: "chart" as const,
+        replicas: c.replicas(values, nodeCount),
+        perReplica: { cpuMillicores: each.cpuMillicores * containers, memoryMiB: each.memoryMiB * containers },
+      };
+    })
+    .filter((l) => l.replicas > 0 && (l.perReplica.cpuMillicores > 0 || l.perReplica.memoryMiB > 0));
+}
+
+interface PodSpecLike {
+  containers?: { name: string; resources?: unknown }[];
+  initContainers?: { name: string; resources?: unknown }[];
+}
+
+/**
+ * Budget lines of a Deployment/StatefulSet/DaemonSet manifest: its containers (an init container
+ * counts where it is larger than the sum of the containers, as the scheduler does) and, when Dapr
+ * injects a sidecar, the sidecar from the `dapr.io/sidecar-*-request` annotations.
+ */
+export function workloadLines(kind: string, manifest: { metadata?: { name?: string }; spec?: Values }, nodeCount: number): BudgetLine[] {
+  const name = manifest.metadata?.name ?? "(unnamed)";
+  const spec = manifest.spec ?? {};
+  const replicas = kind === "DaemonSet" ? nodeCount : ((spec.replicas as number | undefined) ?? 1);
+  const template = (spec.template ?? {}) as { metadata?: { annotations?: Record<string, string> }; spec?: PodSpecLike };
+  const pod = template.spec ?? {};
+  const containers = (pod.containers ?? []).map((c) => requestsOf(c.resources, `${kind} ${name}, container ${c.name}`));
+  const inits = (pod.initContainers ?? []).map((c) => requestsOf(c.resources, `${kind} ${name}, init container ${c.name}`));
+  const sum = containers.reduce((a, b) => ({ cpuMillicores: a.cpuMillicores + b.cpuMillicores, memoryMiB: a.memoryMiB + b.memoryMiB }), { cpuMillicores: 0, memoryMiB: 0 });
+  const perReplica = {
+    cpuMillicores: Math.max(sum.cpuMillicores, ...inits.map((i) => i.cpuMillicores)),
+    memoryMiB: Math.max(sum.memoryMiB, ...inits.map((i) => i.memoryMiB)),
+  };
+  const lines: BudgetLine[] = [{ component: `${name}`, source: "app", replicas, perReplica }];
+  const annotations = template.metadata?.annotations ?? {};
+  if (annotations["dapr.io/enabled"] === "true") {
+    const cpu = annotations["dapr.io/sidecar-cpu-request"];
+    const memory = annotations["dapr.io/sidecar-memory-request"];
+    if (!cpu || !memory) throw new Error(`${kind} ${name}: Dapr sidecar without dapr.io/sidecar-cpu-request and dapr.io/sidecar-memory-request`);
+    lines.push({ component: `${name}/daprd`, source: "sidecar", replicas, perReplica: { cpuMillicores: parseCpu(cpu), memoryMiB: parseMemory(memory) } });
+  }
+  return lines;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { budgetTable, k3sBaseline, parseCpu, parseMemory, requestsOf, sumBudget, type BudgetLine } from "../../budget";
+import { budgetTable, chartLines, k3sBaseline, parseCpu, parseMemory, requestsOf, sumBudget, workloadLines, type BudgetLine } from "../../budget";
 
 describe("budget arithmetic", () => {
   it("when quantities use Kubernetes suffixes, then they convert to millicores and MiB", () => {
@@ -39,5 +39,69 @@ describe("budget arithmetic", () => {
     assert.match(table, /\| k3s\/server process \| k3s \| 1 \| 300m \| 1600Mi \|/);
     assert.match(table, /\| \*\*total\*\* \|/);
     assert.match(table, /limit \(80% of 2000m \/ 12288Mi\)/);
+  });
+
+  const req = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu: "1", memory: "1Gi" } });
+
+  it("when Dapr values are read, then each control-plane service counts once (three times under HA), placement is skipped without actors", () => {
+    const values = {
+      global: { ha: { enabled: false }, actors: { enabled: false } },
+      dapr_operator: { resources: req("25m", "48Mi") },
+      dapr_sentry: { resources: req("10m", "32Mi") },
+      dapr_sidecar_injector: { resources: req("10m", "32Mi") },
+      dapr_scheduler: { replicaCount: 1, resources: req("25m", "64Mi") },
+    };
+    const lines = chartLines("dapr", values, 1);
+    assert.deepEqual(lines.map((l) => [l.component, l.replicas]), [
+      ["dapr/dapr_operator", 1],
+      ["dapr/dapr_sentry", 1],
+      ["dapr/dapr_sidecar_injector", 1],
+      ["dapr/dapr_scheduler", 1],
+    ]);
+    const ha = chartLines("dapr", { ...values, global: { ha: { enabled: true }, actors: { enabled: false } } }, 1);
+    assert.equal(ha.find((l) => l.component === "dapr/dapr_operator")!.replicas, 3);
+  });
+
+  it("when a chart component has no explicit requests, then the budget fails naming the values path", () => {
+    assert.throws(() => chartLines("traefik", { deployment: { replicas: 1 } }, 1), /traefik\/traefik \(values\.resources\): no explicit CPU and memory requests/);
+    assert.throws(() => chartLines("nginx", {}, 1), /chart "nginx": unknown to the budget/);
+  });
+
+  it("when the node exporter runs on two nodes, then it counts twice; Grafana's two sidecars count as two containers", () => {
+    const values = {
+      prometheusOperator: { resources: req("25m", "64Mi"), prometheusConfigReloader: { resources: req("5m", "16Mi") } },
+      prometheus: { prometheusSpec: { resources: req("100m", "384Mi") } },
+      alertmanager: { alertmanagerSpec: { resources: req("10m", "32Mi") } },
+      grafana: { resources: req("50m", "128Mi"), sidecar: { resources: req("10m", "48Mi"), dashboards: { enabled: true }, datasources: { enabled: true } } },
+      "kube-state-metrics": { resources: req("10m", "32Mi") },
+      "prometheus-node-exporter": { resources: req("10m", "24Mi") },
+    };
+    const lines = chartLines("kube-prometheus-stack", values, 2);
+    assert.equal(lines.find((l) => l.component.endsWith("node-exporter"))!.replicas, 2);
+    assert.deepEqual(lines.find((l) => l.component.endsWith("grafana sidecars"))!.perReplica, { cpuMillicores: 20, memoryMiB: 96 });
+    assert.equal(lines.find((l) => l.component.endsWith("config-reloader"))!.replicas, 2);
+  });
+
+  it("when a Deployment has a Dapr sidecar, then the container and the sidecar count per replica; a missing annotation fails", () => {
+    const deployment = (annotations: Record<string, string>) => ({
+      metadata: { name: "backend" },
+      spec: {
+        replicas: 2,
+        template: {
+          metadata: { annotations },
+          spec: { containers: [{ name: "backend", resources: req("50m", "96Mi") }], initContainers: [{ name: "migrate", resources: req("20m", "64Mi") }] },
+        },
+      },
+    });
+    const lines = workloadLines("Deployment", deployment({ "dapr.io/enabled": "true", "dapr.io/sidecar-cpu-request": "25m", "dapr.io/sidecar-memory-request": "48Mi" }), 1);
+    assert.deepEqual(lines, [
+      { component: "backend", source: "app", replicas: 2, perReplica: { cpuMillicores: 50, memoryMiB: 96 } },
+      { component: "backend/daprd", source: "sidecar", replicas: 2, perReplica: { cpuMillicores: 25, memoryMiB: 48 } },
+    ]);
+    assert.throws(() => workloadLines("Deployment", deployment({ "dapr.io/enabled": "true" }), 1), /Deployment backend: Dapr sidecar without/);
+    assert.throws(
+      () => workloadLines("StatefulSet", { metadata: { name: "pg" }, spec: { template: { spec: { containers: [{ name: "pg" }] } } } }, 1),
+      /StatefulSet pg, container pg: no explicit CPU and memory requests/,
+    );
   });
 });
