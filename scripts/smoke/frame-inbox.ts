@@ -45,12 +45,14 @@ export class FrameInbox {
 
   static async open(url: string, timeoutMs: number): Promise<FrameInbox> {
     const socket = new WebSocket(url, { handshakeTimeout: timeoutMs });
+    // Listen before the handshake completes: a frame may arrive in the same packet as the upgrade.
+    const inbox = new FrameInbox(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once("open", () => resolve());
       socket.once("unexpected-response", (_req, res) => reject(new SmokeFailure(`GET /ws: upgrade refused with HTTP ${res.statusCode}`)));
       socket.once("error", (err) => reject(new SmokeFailure(`GET /ws: ${err.message}`)));
     });
-    return new FrameInbox(socket);
+    return inbox;
   }
 
   private wake(): void {
