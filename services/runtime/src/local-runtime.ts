@@ -84,7 +84,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       cleanups.push(() => database!.stop());
     }
     const databaseUrl = opts.databaseUrl ?? database!.url;
-    const jwtSecret = opts.env?.JWT_SECRET ?? process.env.JWT_SECRET ?? persistedSecret(dataDir, "jwt-secret");
+    const jwtSecret = opts.env?.JWT_SECRET || process.env.JWT_SECRET || persistedSecret(dataDir, "jwt-secret");
     const env: Record<string, string | undefined> = { ...process.env, ...opts.env, JWT_SECRET: jwtSecret };
 
     const dapr = new LocalDapr({ ...opts.dapr, env, log });

@@ -91,4 +91,13 @@ describe("local runtime end to end (backend + event-processor as processes)", fu
     const res = await api("POST", "/api/auth/login", undefined, { email: "nobody@example.com", password: "whatever-password-1" });
     assert.equal(res.status, 401);
   });
+
+  it("when a service is restarted gracefully, then it is ready again and keeps consuming", async () => {
+    const before = runtime.dapr.counters.delivered;
+    await runtime.restart("event-processor");
+    await runtime.waitReady(120_000);
+    const signup = await api("POST", "/api/auth/signup", undefined, { email: `e2e-r-${Date.now()}@example.com`, password: "a-long-enough-passphrase-42" });
+    assert.equal((await api("POST", "/api/tasks", signup.body.token, { title: "after restart" })).status, 201);
+    await eventually(() => runtime.dapr.counters.delivered >= before + 2, 60_000, "delivery to the restarted event-processor and the test subscriber");
+  });
 });

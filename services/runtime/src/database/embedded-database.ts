@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import pg from "pg";
@@ -72,6 +72,9 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; persistent:
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const pgDir = join(opts.dataDir, "postgres");
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o711 });
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to pass through the data dir
+  // (a mkdtemp directory is 0700). Traverse only: the secrets beside it stay 0600.
+  if (process.getuid?.() === 0) chmodSync(opts.dataDir, (statSync(opts.dataDir).mode & 0o7777) | 0o711);
   await stopOrphanedServer(pgDir, opts.log);
   const password = persistedSecret(opts.dataDir, "postgres-password");
   const port = await freePort();
