@@ -161,3 +161,37 @@ export function unconnectedMetrics(expressions: readonly Expression[], exported:
   }
   return missing;
 }
+
+/** `metric{service="x"}` selectors: metrics the expression expects from one particular service. */
+export function serviceScopedMetrics(expr: string): Array<{ metric: string; service: string }> {
+  const out: Array<{ metric: string; service: string }> = [];
+  parser.parse(expr).iterate({
+    enter: (node) => {
+      if (node.name !== "VectorSelector") return;
+      const id = node.node.getChild("Identifier");
+      const matchers = node.node.getChild("LabelMatchers");
+      if (!id || !matchers) return;
+      for (const m of matchers.getChildren("UnquotedLabelMatcher")) {
+        const label = m.getChild("LabelName");
+        const op = m.getChild("MatchOp");
+        const value = m.getChild("StringLiteral");
+        if (label && op && value && expr.slice(label.from, label.to) === "service" && expr.slice(op.from, op.to) === "=") {
+          out.push({ metric: expr.slice(id.from, id.to), service: JSON.parse(expr.slice(value.from, value.to)) as string });
+        }
+      }
+    },
+  });
+  return out;
+}
+
+/** Selectors asking a service for a metric that service does not export, as `metric from service (where)`. */
+export function misplacedMetrics(expressions: readonly Expression[], perService: ReadonlyMap<string, ReadonlyMap<string, string>>): string[] {
+  const wrong: string[] = [];
+  for (const e of expressions) {
+    for (const { metric, service } of serviceScopedMetrics(expandGrafanaVariables(e.expr))) {
+      const families = perService.get(service);
+      if (!families || resolveMetric(metric, families, []).source === undefined) wrong.push(`${metric} from ${service} (${e.where})`);
+    }
+  }
+  return wrong;
+}
