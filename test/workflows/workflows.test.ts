@@ -264,6 +264,9 @@ jobs:
       const up = upIndex();
       const smoke = smokeIndex();
       assert.ok(up >= 0 && smoke > up, `pulumi up at ${up}, smoke at ${smoke}`);
+      const buildx = index((s) => usesAction(s, "docker/setup-buildx-action"));
+      const qemu = index((s) => usesAction(s, "docker/setup-qemu-action"));
+      assert.ok(qemu >= 0 && buildx >= 0 && qemu < up && buildx < up, "the stack's arm64 image builds need QEMU and Buildx before pulumi up");
       const upStep = deploy().steps[up];
       assert.equal(upStep.with?.["stack-name"], "cloud");
       assert.equal(deploy().steps[smoke].env?.APP_URL, `\${{ steps.${upStep.id}.outputs.url }}`);
@@ -356,6 +359,8 @@ jobs:
       const up = at(/pulumi up -s local --yes/);
       const wait = at(/kubectl wait pod --all --all-namespaces/);
       const smoke = at(/npm run smoke -- /);
+      const hosts = at(/minikube -p "\$profile" ip.*\/etc\/hosts/s);
+      assert.ok(hosts > wait && hosts < smoke, "the ingress host resolves to the Minikube node before the smoke journey");
       assert.ok(login >= 0 && login <= select && select < up && up < wait && wait < smoke, [login, select, up, wait, smoke].join(","));
       assert.ok(workflow("e2e-minikube.yml").workflow.env?.PULUMI_CONFIG_PASSPHRASE);
     });
