@@ -1,0 +1,174 @@
+import type * as k8s from "@pulumi/kubernetes";
+import { apps, type AppDefinition } from "../../services/shared/src/topology";
+import { DAPR_POD_LABEL, DAPR_SIDECAR_PORTS, INGRESS_POD_LABEL, PART_OF, selectorLabels } from "./workload-manifests";
+
+/**
+ * Pure builders of the app namespace's guard rails: default-deny NetworkPolicy plus exactly the
+ * allowed flows, ResourceQuota and LimitRange.
+ */
+
+export interface NetworkPolicyOptions {
+  namespace: string;
+  ingressControllerNamespace: string;
+  daprNamespace: string;
+  monitoringNamespace: string;
+  dataNamespace: string;
+  /** In-cluster stores the apps reach: port per store (PostgreSQL, Redis or Redpanda). */
+  dataPorts: number[];
+  /** Brokers/databases outside the cluster (Redpanda Cloud, external PostgreSQL): TCP ports to any address. */
+  externalPorts: number[];
+  /** cert-manager's HTTP-01 solver pods run in this namespace and must be reachable by Traefik. */
+  acmeSolver: boolean;
+}
+
+const nsSelector = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
+const tcp = (port: number) => ({ protocol: "TCP", port });
+const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
+
+function policy(o: NetworkPolicyOptions, name: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) {
+  return { apiVersion: "networking.k8s.io/v1" as const, kind: "NetworkPolicy" as const, metadata: { name, namespace: o.namespace, labels }, spec };
+}
+
+const exposed = (a: AppDefinition) => Boolean(a.ingressPath || a.extraIngressPaths?.length);
+
+export function networkPolicies(o: NetworkPolicyOptions) {
+  const daprPods = { matchLabels: { [DAPR_POD_LABEL]: "true" } };
+  const result = [
+    // Nothing in, nothing out, unless a policy below allows it.
+    policy(o, "default-deny-all", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+    policy(o, "allow-dns-egress", {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ...nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
+    }),
+    // Traefik → the public services, on their app ports only.
+    ...apps.filter(exposed).map((a) =>
+      policy(o, `allow-ingress-controller-to-${a.id}`, {
+        podSelector: { matchLabels: { ...selectorLabels(a.id), [INGRESS_POD_LABEL]: "true" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [nsSelector(o.ingressControllerNamespace)], ports: [tcp(a.port)] }],
+      }),
+    ),
+    // Sidecar ↔ sidecar (service invocation goes through both sidecars on the internal gRPC port).
+    policy(o, "allow-dapr-sidecars", {
+      podSelector: daprPods,
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ podSelector: daprPods }], ports: [tcp(DAPR_SIDECAR_PORTS.grpc), tcp(DAPR_SIDECAR_PORTS.internalGrpc)] }],
+      egress: [{ to: [{ podSelector: daprPods }], ports: [tcp(DAPR_SIDECAR_PORTS.grpc), tcp(DAPR_SIDECAR_PORTS.internalGrpc)] }],
+    }),
+    // Sidecars → control plane (operator, sentry, placement, scheduler) and the Kubernetes API (secret store).
+    policy(o, "allow-dapr-control-plane", {
+      podSelector: daprPods,
+      policyTypes: ["Egress"],
+      egress: [
+        { to: [nsSelector(o.daprNamespace)] },
+        // The API server is not a pod: its address differs per cluster (Minikube 8443, k3s 6443, service 443).
+        { ports: [tcp(443), tcp(6443), tcp(8443)] },
+      ],
+    }),
+    // Prometheus scrapes /metrics on the app port and the sidecar's metrics port.
+    policy(o, "allow-prometheus-scrape", {
+      podSelector: { matchLabels: { "app.kubernetes.io/part-of": PART_OF } },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [nsSelector(o.monitoringNamespace)], ports: [...new Set(apps.map((a) => a.port))].map(tcp).concat(tcp(DAPR_SIDECAR_PORTS.metrics)) }],
+    }),
+    // Apps and their sidecars → PostgreSQL / Redis / Redpanda in the data namespace.
+    policy(o, "allow-data-stores", {
+      podSelector: daprPods,
+      policyTypes: ["Egress"],
+      egress: [
+        { to: [nsSelector(o.dataNamespace)], ports: o.dataPorts.map(tcp) },
+        ...(o.externalPorts.length ? [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: o.externalPorts.map(tcp) }] : []),
+      ],
+    }),
+  ];
+  if (o.acmeSolver) {
+    result.push(
+      policy(o, "allow-acme-http01-solver", {
+        podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [nsSelector(o.ingressControllerNamespace)], ports: [tcp(8089)] }],
+      }),
+    );
+  }
+  return result;
+}
+
+/** Data namespace: only the app namespace reaches the stores (and Prometheus nothing here). */
+export function dataNamespacePolicies(dataNamespace: string, appNamespace: string, ports: number[]) {
+  const meta = (name: string) => ({ name, namespace: dataNamespace, labels });
+  return [
+    { apiVersion: "networking.k8s.io/v1" as const, kind: "NetworkPolicy" as const, metadata: meta("default-deny-ingress"), spec: { podSelector: {}, policyTypes: ["Ingress"] } },
+    {
+      apiVersion: "networking.k8s.io/v1" as const,
+      kind: "NetworkPolicy" as const,
+      metadata: meta("allow-app-namespace"),
+      spec: {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [nsSelector(appNamespace), nsSelector(dataNamespace)], ports: ports.map(tcp) }],
+      },
+    },
+  ];
+}
+
+export interface QuotaOptions {
+  namespace: string;
+  /** Sum of the limits of every pod at its maximum replica count (apps + sidecars). */
+  cpuLimits: number;
+  memoryLimitsMi: number;
+  cpuRequests: number;
+  memoryRequestsMi: number;
+  pods: number;
+}
+
+export function resourceQuota(o: QuotaOptions) {
+  // Headroom for rolling updates (maxSurge 1 per Deployment) and cert-manager solver pods.
+  const head = 1.5;
+  return {
+    apiVersion: "v1" as const,
+    kind: "ResourceQuota" as const,
+    metadata: { name: "todo-quota", namespace: o.namespace, labels },
+    spec: {
+      hard: {
+        "requests.cpu": `${Math.ceil(o.cpuRequests * head * 1000)}m`,
+        "requests.memory": `${Math.ceil(o.memoryRequestsMi * head)}Mi`,
+        "limits.cpu": `${Math.ceil(o.cpuLimits * head * 1000)}m`,
+        "limits.memory": `${Math.ceil(o.memoryLimitsMi * head)}Mi`,
+        pods: String(Math.ceil(o.pods * head)),
+        services: "20",
+        persistentvolumeclaims: "0",
+      },
+    },
+  };
+}
+
+/** Defaults for any container that states no resources (e.g. solver pods), and a ceiling per container. */
+export function limitRange(namespace: string) {
+  return {
+    apiVersion: "v1" as const,
+    kind: "LimitRange" as const,
+    metadata: { name: "todo-limits", namespace, labels },
+    spec: {
+      limits: [
+        {
+          type: "Container",
+          default: { cpu: "200m", memory: "128Mi" },
+          defaultRequest: { cpu: "10m", memory: "32Mi" },
+          max: { cpu: "2", memory: "2Gi" },
+        },
+      ],
+    },
+  };
+}
+
+/** Kubernetes quantity → number (CPU in cores, memory in Mi). */
+export function cpuCores(q: string): number {
+  return q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q);
+}
+export function memoryMi(q: string): number {
+  const units: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 };
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)?$/.exec(q);
+  if (!m) throw new Error(`unsupported memory quantity ${q}`);
+  return m[2] ? Number(m[1]) * units[m[2]] : Number(m[1]) / (1024 * 1024);
+}

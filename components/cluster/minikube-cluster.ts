@@ -1,0 +1,59 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import { kubeconfigCommand, minikubeDeleteCommand, minikubeStartCommand, type MinikubeSettings } from "./minikube-commands";
+
+/** Arguments of {@link MinikubeCluster}. */
+export interface MinikubeClusterArgs extends MinikubeSettings {
+  /** Name of the dedicated profile (also the kube context): created on up, deleted on destroy. */
+  profile: string;
+  /** Minikube driver, e.g. `docker`. */
+  driver: string;
+  /** CPUs and memory (MB) given to the node. */
+  cpus: number;
+  memoryMb: number;
+  /** Pinned Kubernetes version, e.g. `v1.33.1`. */
+  kubernetesVersion: string;
+  /** A CNI that enforces NetworkPolicies (`calico`). */
+  cni: string;
+  /** Addons to enable, e.g. `metrics-server` (never `ingress`: the stack installs Traefik). */
+  addons: string[];
+}
+
+/**
+ * A Minikube profile driven by the stack: `minikube start` on create, `minikube delete` on destroy;
+ * its kubeconfig is read back as a secret and feeds the exposed k8s.Provider.
+ */
+export class MinikubeCluster extends pulumi.ComponentResource {
+  public readonly provider: k8s.Provider;
+  /** Kubeconfig of the profile (secret: it holds the client key). */
+  public readonly kubeconfig: pulumi.Output<string>;
+  /** The profile name (`minikube -p <profile> …`). */
+  public readonly profile: string;
+
+  constructor(name: string, args: MinikubeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("todo:cluster:MinikubeCluster", name, {}, opts);
+    if (args.addons.includes("ingress")) throw new pulumi.ResourceError("addons: the ingress addon conflicts with the Traefik release", this);
+    if (args.cpus < 2) throw new pulumi.ResourceError("cpus: Minikube needs at least 2", this);
+    this.profile = args.profile;
+
+    const start = new command.local.Command(
+      `${name}-start`,
+      {
+        create: minikubeStartCommand(args),
+        delete: minikubeDeleteCommand(args.profile),
+        // A new driver or Kubernetes version means a new node: delete and start again.
+        triggers: [args.profile, args.driver, args.kubernetesVersion, args.cni],
+      },
+      { parent: this, customTimeouts: { create: "20m" } },
+    );
+    const kubeconfig = new command.local.Command(
+      `${name}-kubeconfig`,
+      { create: kubeconfigCommand(args.profile), triggers: [start.id] },
+      { parent: this, dependsOn: [start], additionalSecretOutputs: ["stdout"] },
+    );
+    this.kubeconfig = pulumi.secret(kubeconfig.stdout);
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [kubeconfig] });
+    this.registerOutputs({ kubeconfig: this.kubeconfig });
+  }
+}

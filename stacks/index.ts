@@ -1,0 +1,121 @@
+// The Pulumi entry: one program for both stacks (`local`, `cloud`); they differ by config only.
+// It wires the components together and exports the few outputs a user needs.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { join } from "node:path";
+import { apps, type AppId } from "../services/shared/src/topology";
+import { TodoApp } from "../components/app/todo-app";
+import { ExistingCluster } from "../components/cluster/existing-cluster";
+import { MinikubeCluster } from "../components/cluster/minikube-cluster";
+import { OciK3sCluster } from "../components/cluster/oci-k3s-cluster";
+import { Observability } from "../components/observability/observability";
+import { INGRESS_CLASS, NAMESPACES, Platform, type BrokerChoice } from "../components/platform/platform";
+import { loadStackConfig, replicasOf, serviceResourcesOf } from "./config";
+
+const { config, secrets } = loadStackConfig();
+const servicesDir = join(__dirname, "..", "services");
+const APP_NAMESPACE = "todo";
+
+// ---- Cluster: a Minikube profile (or an existing context) locally, OCI + k3s in the cloud.
+let provider: k8s.Provider;
+let host: pulumi.Output<string>;
+let cloud: OciK3sCluster | undefined;
+let buildProfile = "";
+if (config.stack === "local") {
+  const cluster = config.kubeContext
+    ? new ExistingCluster("cluster", { context: config.kubeContext })
+    : new MinikubeCluster("cluster", config.minikube);
+  provider = cluster.provider;
+  // Images are built into the Minikube node's runtime: the profile, or the existing context's profile.
+  buildProfile = config.kubeContext ?? config.minikube.profile;
+  host = pulumi.output(config.hostName);
+} else {
+  cloud = new OciK3sCluster("cluster", {
+    compartmentId: config.oci.compartmentId,
+    availabilityDomains: config.oci.availabilityDomains,
+    nodes: config.oci.nodes,
+    bootVolumeSizeGbs: config.oci.bootVolumeSizeGbs,
+    sshPublicKey: config.sshPublicKey,
+    sshPrivateKey: secrets.sshPrivateKey!,
+    adminCidr: config.oci.adminCidr,
+    k3sVersion: config.oci.k3sVersion,
+    image: config.oci.image,
+  });
+  provider = cloud.provider;
+  const hostName = config.hostName;
+  host = hostName ? pulumi.output(hostName) : cloud.publicIp.apply((ip) => `${ip}.sslip.io`);
+}
+
+// ---- Platform: Helm releases, broker, database.
+const broker: BrokerChoice =
+  config.stack === "local"
+    ? { kind: "redis" }
+    : config.broker.mode === "in-cluster"
+      ? { kind: "redpanda-in-cluster" }
+      : { kind: "redpanda-cloud", bootstrapServers: config.broker.bootstrapServers, username: config.broker.username, saslMechanism: config.broker.saslMechanism, password: secrets.brokerPassword! };
+const platform = new Platform("platform", {
+  provider,
+  charts: config.charts,
+  images: config.images,
+  storage: config.storage,
+  resources: config.resources,
+  host,
+  tls: config.stack === "cloud" ? { acmeEmail: config.acme.email, issuer: config.acme.issuer } : undefined,
+  traefikHostPort: config.stack === "local",
+  broker,
+  database: config.stack === "cloud" && config.database.mode === "external" ? { kind: "external", url: secrets.databaseUrl! } : { kind: "in-cluster" },
+});
+
+// ---- The services.
+const perApp = <T>(f: (id: AppId) => T) => Object.fromEntries(apps.map((a) => [a.id, f(a.id)])) as Record<AppId, T>;
+new TodoApp("app", {
+  provider,
+  namespace: APP_NAMESPACE,
+  host,
+  servicesDir,
+  build:
+    config.stack === "local"
+      ? { kind: "minikube", profile: buildProfile, repositoryPrefix: "todo-platform" }
+      : {
+          kind: "registry",
+          server: config.registry.server,
+          repositoryPrefix: `${config.registry.server}/${config.registry.namespace}/todo-platform`,
+          username: config.registry.username,
+          password: secrets.registryPassword!,
+          platform: "linux/arm64",
+        },
+  replicas: perApp((id) => replicasOf(config, id)),
+  resources: perApp((id) => serviceResourcesOf(config, id)),
+  sidecarResources: config.resources.daprSidecar,
+  autoscaling: config.autoscaling,
+  logLevel: config.logLevel,
+  jwtSecret: secrets.jwtSecret,
+  databaseUrl: platform.databaseUrl,
+  broker: platform.broker,
+  daprRelease: platform.daprRelease,
+  dependsOn: [...platform.ready, platform.traefikRelease],
+  ingressClassName: INGRESS_CLASS,
+  tls: platform.clusterIssuerName ? { clusterIssuer: platform.clusterIssuerName } : undefined,
+  namespaces: { ingressController: NAMESPACES.traefik, dapr: NAMESPACES.dapr, monitoring: NAMESPACES.monitoring, data: NAMESPACES.data },
+  dataPorts: platform.dataPorts,
+  externalPorts: platform.externalPorts,
+});
+
+// ---- Dashboards, alert rules and scrape config (kube-prometheus-stack CRDs first).
+new Observability(
+  "observability",
+  { appNamespace: APP_NAMESPACE, monitoringNamespace: NAMESPACES.monitoring, daprNamespace: NAMESPACES.dapr },
+  { provider, dependsOn: [platform.kubePrometheusStackRelease] },
+);
+
+// ---- Outputs
+const scheme = config.stack === "cloud" ? "https" : "http";
+export const url = pulumi.interpolate`${scheme}://${host}`;
+export const grafanaUrl = pulumi.interpolate`${scheme}://${host}/grafana`;
+export const grafanaLogin = `user "admin"; password: pulumi stack output grafanaAdminPassword --show-secrets -s ${pulumi.getStack()}`;
+export const grafanaAdminPassword = platform.grafanaAdminPassword;
+export const hostsEntry =
+  config.stack === "local" ? pulumi.interpolate`add to /etc/hosts: "$(minikube -p ${buildProfile} ip) ${host}" (or 127.0.0.1 with \`minikube tunnel\`)` : undefined;
+export const publicIp = cloud?.publicIp;
+export const sshCommand = cloud?.sshCommand;
+export const kubeconfig = cloud ? pulumi.secret(cloud.kubeconfig) : undefined;
