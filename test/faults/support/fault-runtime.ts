@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import { createPool } from "../../../services/shared/src/db/pool";
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from "../../../services/runtime/src/local-runtime";
+
+export type Pool = ReturnType<typeof createPool>;
+
+export interface ApiResponse {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read fields of whatever came back
+  text: string;
+}
+
+/** The local runtime as a fault test runs it: quiet, on any free port, waiting for readiness. */
+export function startQuietRuntime(opts: Partial<LocalRuntimeOptions> = {}): Promise<LocalRuntime> {
+  return startLocalRuntime({ port: 0, output: "silent", logLevel: "warn", readyTimeoutMs: 150_000, ...opts });
+}
+
+/** One JSON request; never throws on an HTTP status, only on a network failure. */
+export async function request(baseUrl: string, method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) };
+  let body: string | undefined;
+  if (opts.raw !== undefined) body = opts.raw;
+  else if (opts.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(opts.body);
+  }
+  const res = await fetch(`${baseUrl}${path}`, { method, headers: { ...headers, ...opts.headers }, body });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, body: parsed, text };
+}
+
+/** Signs up a fresh user and returns its token and id. */
+export async function signUp(baseUrl: string): Promise<{ token: string; userId: string }> {
+  const res = await request(baseUrl, "POST", "/api/auth/signup", { body: { email: `fault-${randomUUID()}@example.com`, password: "a-long-enough-passphrase-42" } });
+  if (res.status !== 201) throw new Error(`signup: HTTP ${res.status} ${res.text}`);
+  return { token: res.body.token as string, userId: res.body.user.id as string };
+}
+
+/** Runs `count` jobs with at most `concurrency` at once; returns their results in order. */
+export async function runBounded<T>(count: number, concurrency: number, job: (i: number) => Promise<T>): Promise<T[]> {
+  const results = new Array<T>(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await job(i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Polls until `check` holds; the error names what was awaited and the last value seen. */
+export async function eventually<T>(read: () => Promise<T>, holds: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await read();
+  while (!holds(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+  return last;
+}
+
+/** A pool on the runtime's database (the services' tables live in schemas named after them). */
+export function databasePool(databaseUrl: string, max = 4): Pool {
+  return createPool(databaseUrl, max);
+}
+
+/** Reads one counter (summed over the label sets that match) from a Prometheus text exposition. */
+export function counterValue(exposition: string, name: string, labels: Record<string, string> = {}): number {
+  let total = 0;
+  for (const line of exposition.split("\n")) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const matches = Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
+    if (matches) total += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return total;
+}
