@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGHUP", () => shutdown("SIGHUP")); // terminal closed: the default would orphan the services
 
   process.stdout.write(`Starting the Todo Platform (data in ${cfg.DATA_DIR})…\n`);
   starting = startLocalRuntime({

@@ -69,7 +69,9 @@ export class ServiceProcess {
 
   #spawn(): void {
     const started = Date.now();
-    const child = spawn(this.opts.command, this.opts.args, { cwd: this.opts.cwd, env: this.opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    // Own process group: Ctrl-C in the terminal reaches only the runtime, which then stops the services
+    // in order (gateway first, database last) instead of every process at once.
+    const child = spawn(this.opts.command, this.opts.args, { cwd: this.opts.cwd, env: this.opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     this.#child = child;
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on("line", (line) => {
