@@ -8,6 +8,10 @@ export function createPool(databaseUrl: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => undefined);
+  // Nor may a checked-out one between two queries (inside a transaction, or the outbox relay holding its
+  // lock): pg emits "error" on the client, which without a listener ends the process. The pending or
+  // next query rejects anyway, and the pool discards the broken client when it is released.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
 
