@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { externalMetrics } from "../../dashboards/external-metrics";
 import { misplacedMetrics, parseExposition, serviceScopedMetrics, unconnectedMetrics } from "./metric-references";
@@ -14,7 +15,7 @@ interface LocalRuntime {
 type StartLocalRuntime = (opts: { port: number; output: "silent"; logLevel: string }) => Promise<LocalRuntime>;
 
 // Computed path: the services package is typechecked by its own tsconfig, not the root one.
-const { startLocalRuntime } = require(join(__dirname, "..", "..", "services", "runtime", "src", "local-runtime")) as { startLocalRuntime: StartLocalRuntime };
+const { startLocalRuntime } = createRequire(__filename)(join(__dirname, "..", "..", "services", "runtime", "src", "local-runtime")) as { startLocalRuntime: StartLocalRuntime };
 
 const scraped = ["backend", "event-processor", "reminder-scheduler", "notification", "websocket"] as const;
 

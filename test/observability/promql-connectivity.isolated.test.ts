@@ -1,3 +1,5 @@
+// Its own process (isolated): it loads every service module and sets the shared registry's default
+// labels, which must not leak into other suites.
 import assert from "node:assert/strict";
 import { externalMetrics } from "../../dashboards/external-metrics";
 import { dashboard } from "../../dashboards/src/grafana";

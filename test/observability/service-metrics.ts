@@ -5,6 +5,7 @@
  * started on a free port and its `/metrics` read over HTTP. In one process the registry holds the
  * union of the five services' metrics, which is the set a dashboard may query.
  */
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 const servicesDir = join(__dirname, "..", "..", "services");
@@ -29,10 +30,11 @@ interface SharedLibrary {
   listen(opts: { port: number; host?: string; log: unknown; handler: unknown }): Promise<RunningService>;
 }
 
-// `require` with a computed path: the services package has its own dependencies and tsconfig, so
-// the root typecheck must not follow into it; tsx compiles the TypeScript at load time.
+// Loaded by computed path: the services package has its own dependencies and tsconfig, so the root
+// typecheck must not follow into it; tsx compiles the TypeScript at load time.
+const loadModule = createRequire(__filename);
 function load<T>(relative: string): T {
-  return require(join(servicesDir, relative)) as T;
+  return loadModule(join(servicesDir, relative)) as T;
 }
 
 export async function inProcessServiceMetrics(): Promise<string> {
