@@ -1,6 +1,9 @@
 // Pulumi mocks for the OCI + k3s part of the cloud stack, shared by the cloud test files (one stack per
 // process: each *.isolated.test.ts file installs them itself).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 
 export const MOCK_PUBLIC_IPS = ["203.0.113.10", "203.0.113.11"];
 export const MOCK_ADS = ["Uocm:EU-FRANKFURT-1-AD-1", "Uocm:EU-FRANKFURT-1-AD-2", "Uocm:EU-FRANKFURT-1-AD-3"];
@@ -132,4 +135,21 @@ export function named(name: string): Recorded {
   const r = resources.find((x) => x.name === name);
   if (!r) throw new Error(`no resource named ${name}; have ${resources.map((x) => x.name).join(", ")}`);
   return r;
+}
+
+/**
+ * The cloud stack's config as `pulumi up -s cloud` would see it: the committed Pulumi.cloud.yaml plus
+ * the secrets a user sets with `pulumi config set --secret`. Call before installMocks().
+ */
+export function setCloudStackConfig(): void {
+  const file = parse(readFileSync(join(__dirname, "..", "..", "Pulumi.cloud.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(file.config)) config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  const secrets: Record<string, string> = {
+    "todo-platform:sshPrivateKey": "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----",
+    "todo-platform:registryPassword": "ocir-auth-token",
+    "todo-platform:brokerPassword": "redpanda-password",
+    "todo-platform:jwtSecret": "a-jwt-secret-of-at-least-thirty-two-characters",
+  };
+  pulumi.runtime.setAllConfig({ ...config, ...secrets }, Object.keys(secrets));
 }

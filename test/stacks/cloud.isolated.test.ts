@@ -3,11 +3,12 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import type * as pulumi from "@pulumi/pulumi";
-import { byType, calls, dependencyNames, installMocks, isSecret, isSecretValue, MOCK_ADS, named, promiseOf, resources, reveal } from "./cloud-cluster-mocks";
+import { byType, calls, dependencyNames, installMocks, isSecret, isSecretValue, MOCK_ADS, named, promiseOf, resources, reveal, setCloudStackConfig } from "./cloud-cluster-mocks";
 
+setCloudStackConfig();
 installMocks();
 
-type ClusterModule = typeof import("../../components/cluster/oci-k3s-cluster");
+type ClusterModule = typeof import("../../components/cluster/oci-k3s-cluster.js");
 type Cluster = InstanceType<ClusterModule["OciK3sCluster"]>;
 
 const baseArgs = {
@@ -27,7 +28,7 @@ describe("cloud cluster (OCI + k3s) under mocks", () => {
 
   before(async () => {
     const p = await import("@pulumi/pulumi");
-    mod = await import("../../components/cluster/oci-k3s-cluster");
+    mod = await import("../../components/cluster/oci-k3s-cluster.js");
     sshPrivateKey = p.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----");
     // The two-node layout exercises the agent join; the one-node default is the same code with no agents.
     cluster = new mod.OciK3sCluster("cloud", { ...baseArgs, nodes: [{ ocpus: 1, memoryGbs: 6 }, { ocpus: 1, memoryGbs: 6 }], sshPrivateKey });
@@ -173,7 +174,7 @@ describe("Pulumi.cloud.yaml", () => {
   it("when the committed stack settings are parsed by the stack's schema, then they are valid, keep the Always Free defaults and hold no secret", async () => {
     const { readFileSync } = await import("node:fs");
     const { join } = await import("node:path");
-    const { parseStackConfig, SECRET_KEYS } = await import("../../stacks/config");
+    const { parseStackConfig, SECRET_KEYS } = await import("../../stacks/config.js");
     const file = parse(readFileSync(join(__dirname, "..", "..", "Pulumi.cloud.yaml"), "utf8")) as { config: Record<string, unknown> };
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(file.config)) {
@@ -189,5 +190,71 @@ describe("Pulumi.cloud.yaml", () => {
     assert.equal(config.database.mode, "in-cluster");
     assert.equal(config.acme.issuer, "staging");
     assert.equal(file.config["oci:region"], "eu-frankfurt-1");
+  });
+});
+
+describe("cloud stack (stacks/index.ts with Pulumi.cloud.yaml) under mocks", () => {
+  type Program = typeof import("../../stacks/index.js");
+  let program: Program;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kubernetes manifests read field by field
+  const specOf = (r: { inputs: Record<string, unknown> }) => reveal<Record<string, any>>(r.inputs);
+
+  before(async () => {
+    program = await import("../../stacks/index.js");
+    await promiseOf(program.url);
+    await promiseOf(program.kubeconfig!);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  });
+
+  it("when the cloud stack is planned, then its cluster is the OCI k3s one, one 2/12 node, and kubeconfig/publicIp/sshCommand are exported", async () => {
+    const nodes = byType("oci:core/instance:Instance").filter((r) => r.name.startsWith("cluster-node-"));
+    assert.deepEqual(nodes.map((n) => n.inputs.shapeConfig), [{ ocpus: 2, memoryInGbs: 12 }]);
+    assert.equal(await isSecret(program.kubeconfig!), true);
+    assert.match(await promiseOf(program.publicIp!), /^\d+\.\d+\.\d+\.\d+$/);
+    assert.match(await promiseOf(program.sshCommand!), /^ssh ubuntu@/);
+    // No hostName in Pulumi.cloud.yaml: the URL is HTTPS on <public ip>.sslip.io.
+    assert.match(await promiseOf(program.url), /^https:\/\/\d+\.\d+\.\d+\.\d+\.sslip\.io$/);
+  });
+
+  it("when the ingress is planned, then it serves TLS with a certificate from the ACME ClusterIssuer (HTTP-01 through Traefik)", () => {
+    const [ingress] = byType("kubernetes:networking.k8s.io/v1:Ingress").filter((r) => r.name === "app-ingress").map(specOf);
+    assert.ok(ingress.spec.tls?.length >= 1, "the ingress has a tls section");
+    assert.ok(ingress.spec.tls[0].secretName, "the certificate lands in a Secret");
+    const issuerName = ingress.metadata.annotations["cert-manager.io/cluster-issuer"];
+    const [issuer] = byType("kubernetes:cert-manager.io/v1:ClusterIssuer").map(specOf);
+    assert.equal(issuer.metadata.name, issuerName);
+    assert.match(issuer.spec.acme.server, /acme-staging-v02\.api\.letsencrypt\.org/, "issuer: staging in Pulumi.cloud.yaml");
+    assert.equal(issuer.spec.acme.email, "you@example.com");
+    assert.ok(issuer.spec.acme.solvers.some((s: { http01?: { ingress?: unknown } }) => s.http01?.ingress), "HTTP-01 solver through the ingress controller");
+  });
+
+  it("when the broker is Redpanda Cloud, then the pubsub component is Kafka with SASL password auth, SHA-256, 30s init timeout, oldest offset and a Secret for the password", () => {
+    const pubsub = byType("kubernetes:dapr.io/v1alpha1:Component").map(specOf).find((c) => c.metadata.name === "pubsub");
+    assert.ok(pubsub, "a pubsub component");
+    assert.equal(pubsub.spec.type, "pubsub.kafka");
+    const meta = Object.fromEntries(pubsub.spec.metadata.map((m: { name: string; value?: string; secretKeyRef?: unknown }) => [m.name, m.value ?? m.secretKeyRef]));
+    assert.equal(meta.authType, "password");
+    assert.equal(meta.saslMechanism, "SHA-256");
+    assert.equal(meta.initialOffset, "oldest");
+    assert.equal(meta.brokers, "seed-replace-me.any.eu-central-1.mpx.prd.cloud.redpanda.com:9092");
+    assert.equal(typeof meta.saslPassword, "object", "the password comes from a secretKeyRef, not a value");
+    assert.ok([pubsub.spec.initTimeout, meta.initTimeout].includes("30s"), "initTimeout 30s for a remote broker");
+    assert.doesNotMatch(JSON.stringify(pubsub), /redpanda-password/);
+  });
+
+  it("when the images are built, then each is linux/arm64, pushed to OCIR with a content-hash tag, the auth token on stdin", () => {
+    const builds = byType("command:local:Command").filter((r) => r.name.endsWith("-build"));
+    assert.equal(builds.length, 6);
+    for (const b of builds) {
+      assert.match(b.inputs.create, /--platform 'linux\/arm64'/);
+      assert.match(b.inputs.create, /-t 'fra\.ocir\.io\/replace-me\/todo-platform\/[a-z-]+:[0-9a-f]{12}'/);
+      assert.match(b.inputs.create, /--push/);
+      assert.doesNotMatch(b.inputs.create, /ocir-auth-token/);
+      assert.ok(isSecretValue(b.inputs.stdin), "the registry password is a secret on stdin");
+    }
+    for (const d of byType("kubernetes:apps/v1:Deployment").filter((r) => r.name.startsWith("app-")).map(specOf)) {
+      assert.match(d.spec.template.spec.containers[0].image, /^fra\.ocir\.io\//);
+      assert.ok(d.spec.template.spec.imagePullSecrets?.length >= 1, `${d.metadata.name} pulls with an image pull secret`);
+    }
   });
 });

@@ -1,0 +1,71 @@
+// The cloud budget: runs the whole cloud stack (stacks/index.ts) under Pulumi mocks, collects the CPU
+// and memory requests of everything it schedules, adds the documented k3s constants, and fails above
+// 80% of the Always Free 2 OCPU / 12 GB. The printed table is what docs/BUDGET.md shows
+// (regenerate: `BUDGET_TABLE=1 node scripts/run-tests.mjs cloud-budget`).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { budgetTable, chartLines, k3sBaseline, sumBudget, workloadLines, type BudgetLine, type BudgetResult } from "../../components/budget";
+import { byType, installMocks, promiseOf, resources, reveal, setCloudStackConfig } from "./cloud-cluster-mocks";
+
+const root = join(__dirname, "..", "..");
+setCloudStackConfig();
+installMocks("todo-platform", "cloud");
+
+const WORKLOAD_KINDS: Record<string, string> = {
+  "kubernetes:apps/v1:deployment": "Deployment",
+  "kubernetes:apps/v1:statefulset": "StatefulSet",
+  "kubernetes:apps/v1:daemonset": "DaemonSet",
+};
+
+describe("cloud budget (whole cloud stack under mocks)", () => {
+  let result: BudgetResult;
+  let nodeCount: number;
+
+  before(async () => {
+    const program = await import("../../stacks/index.js");
+    // Wait for every exported output so that all resources have registered.
+    await Promise.all(Object.values(program).filter(pulumi.Output.isInstance).map((o) => promiseOf(o as pulumi.Output<unknown>)));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    nodeCount = byType("oci:core/instance:Instance").length;
+    const lines: BudgetLine[] = [...k3sBaseline(nodeCount)];
+    for (const release of byType("kubernetes:helm.sh/v3:Release")) {
+      const values = reveal<Record<string, unknown>>(release.inputs.values) ?? {};
+      lines.push(...chartLines(String(release.inputs.chart), values, nodeCount));
+    }
+    for (const r of resources) {
+      const kind = WORKLOAD_KINDS[r.type.toLowerCase()];
+      if (kind) lines.push(...workloadLines(kind, reveal(r.inputs), nodeCount));
+    }
+    // A stable order for the table (registration order is not): k3s as declared, then charts, then
+    // each app followed by its sidecar.
+    const rank = { k3s: 0, chart: 1, app: 2, sidecar: 2 } as const;
+    const ordered = lines
+      .map((line, i) => ({ line, i }))
+      .sort((a, b) => rank[a.line.source] - rank[b.line.source] || (a.line.source === "k3s" ? a.i - b.i : a.line.component.localeCompare(b.line.component)))
+      .map(({ line }) => line);
+    result = sumBudget(ordered);
+    if (process.env.BUDGET_TABLE) console.log(`\n${budgetTable(result)}\n`);
+  });
+
+  it("when the cloud stack is planned, then it creates the nodes, Helm releases and workloads the budget counts", () => {
+    assert.ok(nodeCount >= 1, "at least one A1 instance");
+    assert.ok(byType("kubernetes:helm.sh/v3:Release").length >= 3, "platform charts are installed");
+    assert.ok(result.lines.some((l) => l.source === "app"), "app workloads are counted");
+    assert.ok(result.lines.some((l) => l.source === "sidecar"), "Dapr sidecars are counted");
+  });
+
+  it("when the requests are summed, then they stay within 80% of 2 OCPU / 12 GB", () => {
+    assert.ok(
+      result.fits,
+      `over budget: ${result.total.cpuMillicores}m of ${result.limit.cpuMillicores}m CPU, ` +
+        `${Math.round(result.total.memoryMiB)}Mi of ${Math.round(result.limit.memoryMiB)}Mi memory\n${budgetTable(result)}`,
+    );
+  });
+
+  it("when docs/BUDGET.md is read, then its table is the one this test computes", () => {
+    const doc = readFileSync(join(root, "docs", "BUDGET.md"), "utf8");
+    assert.ok(doc.includes(budgetTable(result)), `docs/BUDGET.md is stale; regenerate with BUDGET_TABLE=1 node scripts/run-tests.mjs cloud-budget\n${budgetTable(result)}`);
+  });
+});
