@@ -55,6 +55,7 @@ const broker: BrokerChoice =
       : { kind: "redpanda-cloud", bootstrapServers: config.broker.bootstrapServers, username: config.broker.username, saslMechanism: config.broker.saslMechanism, password: secrets.brokerPassword! };
 const platform = new Platform("platform", {
   provider,
+  appNamespace: APP_NAMESPACE,
   charts: config.charts,
   images: config.images,
   storage: config.storage,

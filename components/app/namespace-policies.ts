@@ -98,7 +98,7 @@ export function networkPolicies(o: NetworkPolicyOptions) {
 export function dataNamespacePolicies(dataNamespace: string, appNamespace: string, ports: number[]) {
   const meta = (name: string) => ({ name, namespace: dataNamespace, labels });
   return [
-    { apiVersion: "networking.k8s.io/v1" as const, kind: "NetworkPolicy" as const, metadata: meta("default-deny-ingress"), spec: { podSelector: {}, policyTypes: ["Ingress"] } },
+    { apiVersion: "networking.k8s.io/v1" as const, kind: "NetworkPolicy" as const, metadata: meta("default-deny-ingress"), spec: { podSelector: {}, policyTypes: ["Ingress"] } as k8s.types.input.networking.v1.NetworkPolicySpec },
     {
       apiVersion: "networking.k8s.io/v1" as const,
       kind: "NetworkPolicy" as const,

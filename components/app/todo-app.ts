@@ -82,8 +82,14 @@ export class TodoApp extends pulumi.ComponentResource {
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
-      // Pod Security Admission: every pod here must meet the `restricted` profile.
-      { metadata: { name: ns, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" } } },
+      // Pod Security Admission: our containers meet `restricted` (warned/audited); `baseline` is enforced so
+      // that injected sidecars and cert-manager solver pods, which we do not shape, are never refused.
+      {
+        metadata: {
+          name: ns,
+          labels: { ...labels, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted" },
+        },
+      },
       self,
     );
     const inNs = { ...self, dependsOn: [namespace] };

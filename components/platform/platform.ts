@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { ResourceSpec } from "../../stacks/config";
+import { dataNamespacePolicies } from "../app/namespace-policies";
 import { clusterIssuerManifest } from "./cluster-issuer";
 import { CHART_REPOSITORIES, certManagerValues, daprValues, kubePrometheusStackValues, traefikValues } from "./helm-values";
 import { KafkaTopics, topicNames } from "./kafka-topics";
@@ -24,6 +25,8 @@ export type BrokerConnection =
 /** Arguments of {@link Platform}. */
 export interface PlatformArgs {
   provider: k8s.Provider;
+  /** Namespace of the services: the only one allowed into the data namespace. */
+  appNamespace: string;
   /** Pinned chart versions. */
   charts: { dapr: string; traefik: string; kubePrometheusStack: string; certManager: string };
   /** Pinned images of the in-cluster stores. */
@@ -112,7 +115,7 @@ export class Platform extends pulumi.ComponentResource {
 
     // Prometheus operator CRDs first: Traefik and Dapr ship ServiceMonitors/PodMonitors.
     const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 24, special: false }, { parent: this });
-    this.grafanaAdminPassword = grafanaPassword.result;
+    this.grafanaAdminPassword = pulumi.secret(grafanaPassword.result);
     const grafanaSecret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
@@ -227,6 +230,9 @@ export class Platform extends pulumi.ComponentResource {
       this.externalPorts.push(...new Set(b.bootstrapServers.split(",").map((hp) => Number(hp.split(":")[1]))));
     }
     this.ready = ready;
+    for (const p of dataNamespacePolicies(NAMESPACES.data, args.appNamespace, this.dataPorts)) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-data-netpol-${p.metadata.name}`, p, storeOpts);
+    }
 
     this.registerOutputs({ databaseUrl: this.databaseUrl, grafanaAdminPassword: this.grafanaAdminPassword, topics: topicNames() });
   }
