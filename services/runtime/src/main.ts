@@ -8,7 +8,6 @@ import { startLocalRuntime, type LocalRuntime } from "./local-runtime";
  */
 async function main(): Promise<void> {
   const cfg = loadRuntimeConfig();
-  let starting: Promise<LocalRuntime> | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -16,7 +15,8 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${signal}: stopping the Todo Platform…\n`);
     // A signal during start-up waits for the start to finish, then stops what it started; a second
     // signal while stopping is ignored, so the children are never orphaned half-way.
-    const done = starting ? starting.then((r) => r.stop(), () => undefined) : Promise.resolve();
+    // (Signals are handled from the event loop, after `starting` below is assigned.)
+    const done = starting.then((r) => r.stop(), () => undefined);
     done.then(
       () => {
         process.stdout.write("stopped\n");
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   process.on("SIGHUP", () => shutdown("SIGHUP")); // terminal closed: the default would orphan the services
 
   process.stdout.write(`Starting the Todo Platform (data in ${cfg.DATA_DIR})…\n`);
-  starting = startLocalRuntime({
+  const starting: Promise<LocalRuntime> = startLocalRuntime({
     port: cfg.PORT,
     host: cfg.HOST,
     databaseUrl: cfg.DATABASE_URL,
