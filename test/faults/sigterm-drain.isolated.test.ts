@@ -74,7 +74,7 @@ describe("faults: SIGTERM under load (backend process)", function () {
     await blocker.query("BEGIN");
     await blocker.query("LOCK TABLE backend.tasks IN EXCLUSIVE MODE");
     const inFlight: Array<Promise<Outcome>> = [];
-    let afterSignal: Outcome[] = [];
+    const afterSignal: Outcome[] = [];
     try {
       for (let i = 0; i < 24; i++) inFlight.push(postTask(baseUrl, token, `in flight ${i}`));
       await eventually(
@@ -86,7 +86,7 @@ describe("faults: SIGTERM under load (backend process)", function () {
       backend.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 300));
       // Arriving after the signal: the listener is closed, so these are refused, never accepted and cut.
-      afterSignal = await Promise.all(Array.from({ length: 4 }, (_, i) => postTask(baseUrl, token, `after signal ${i}`)));
+      afterSignal.push(...(await Promise.all(Array.from({ length: 4 }, (_, i) => postTask(baseUrl, token, `after signal ${i}`)))));
     } finally {
       await blocker.query("COMMIT");
       blocker.release();
