@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
+import { randomUUID, scryptSync } from "node:crypto";
 import { AnyEvent, type Task } from "../../shared/src";
 import { parseIfMatch, satisfies } from "../src/domain/if-match";
 import { decodeCursor, encodeCursor } from "../src/domain/list-cursor";
@@ -141,10 +141,29 @@ describe("backend domain: input rules", () => {
   it("when a password is hashed, then it verifies, a wrong one does not, and each hash has its own salt", async () => {
     const [a, b] = await Promise.all([hashPassword("s3cret password"), hashPassword("s3cret password")]);
     assert.notEqual(a, b);
-    assert.match(a, /^scrypt\$N=32768,r=8,p=1\$/);
     assert.equal(await verifyPassword("s3cret password", a), true);
     assert.equal(await verifyPassword("s3cret passworD", a), false);
     assert.equal(await verifyPassword("anything", "not a hash"), false);
+  });
+
+  it("when a password is hashed, then the scrypt cost meets one of OWASP's minimum configurations (r = 8)", async () => {
+    const m = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$/.exec(await hashPassword("s3cret password"));
+    assert.ok(m, "hash names its parameters");
+    const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    assert.ok(r >= 8, `r=${r}`);
+    // OWASP Password Storage Cheat Sheet: equal-strength minimums trading memory (N) for passes (p)
+    const minimums = [[2 ** 17, 1], [2 ** 16, 2], [2 ** 15, 3], [2 ** 14, 5], [2 ** 13, 10]] as const;
+    assert.ok(minimums.some(([n, pp]) => N >= n && p >= pp), `N=${N}, p=${p}`);
+  });
+
+  it("when a hash was stored with older or absurd parameters, then the older verifies and the absurd is refused without hashing", async () => {
+    // "pw" under N=16384,r=8,p=1 (a weaker hash from before the cost was raised)
+    const salt = Buffer.alloc(16, 1);
+    const key = scryptSync("pw", salt, 32, { N: 16384, r: 8, p: 1 });
+    const older = `scrypt$N=16384,r=8,p=1$${salt.toString("base64")}$${key.toString("base64")}`;
+    assert.equal(await verifyPassword("pw", older), true);
+    const absurd = `scrypt$N=1073741824,r=8,p=1$${salt.toString("base64")}$${key.toString("base64")}`;
+    assert.equal(await verifyPassword("pw", absurd), false);
   });
 
   it("when a cursor round-trips, then it decodes to itself; tampered or foreign cursors are refused", () => {

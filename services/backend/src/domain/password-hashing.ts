@@ -1,8 +1,9 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
-// scrypt with N=2^15, r=8, p=1 (~32 MiB, tens of ms): slow enough to make offline guessing costly.
+// scrypt with N=2^15, r=8, p=3: one of OWASP's equivalent minimum configurations (same work as
+// N=2^17, p=1) at 32 MiB per hash instead of 128 MiB, so concurrent sign-ups fit a small container.
 // The parameters are stored with each hash, so they can be raised later without breaking old hashes.
-const DEFAULT = { N: 2 ** 15, r: 8, p: 1 };
+const DEFAULT = { N: 2 ** 15, r: 8, p: 3 };
 const KEY_LENGTH = 32;
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
@@ -26,6 +27,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const m = STORED.exec(stored);
   if (!m) return false;
   const params = { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
+  // A stored hash names its own cost; a corrupt one must not make one login allocate gigabytes.
+  if (params.N > 2 ** 20 || params.r > 32 || params.p > 16) return false;
   const salt = Buffer.from(m[4]!, "base64");
   const expected = Buffer.from(m[5]!, "base64");
   const actual = await scrypt(password, salt, expected.length, { ...params, maxmem: memoryFor(params) });
