@@ -14,12 +14,17 @@ const Session = z.object({
 export type Session = z.infer<typeof Session>;
 
 const TaskPage = z.object({ items: z.array(z.unknown()), nextCursor: z.string().nullable() });
+const NotificationList = z.object({
+  items: z.array(z.object({ id: z.uuid(), taskId: z.uuid(), readAt: z.string().nullable() })),
+  unreadCount: z.number().int().min(0),
+});
 
 export interface NewTask {
   title: string;
   description: string;
   tags: string[];
   dueAt: string;
+  remindAt: string;
   recurrence: string;
 }
 
@@ -90,6 +95,12 @@ export class SmokeApi {
     const page = TaskPage.safeParse(await this.call("GET", path, 200, { token }));
     if (!page.success) throw new SmokeFailure(`GET /api/tasks: unexpected body: ${describeIssues(page.error)}`);
     return page.data.items.map((item, i) => parseTask(item, `GET /api/tasks items.${i}`));
+  }
+
+  async notifications(token: string): Promise<z.infer<typeof NotificationList>> {
+    const list = NotificationList.safeParse(await this.call("GET", "/api/notifications", 200, { token }));
+    if (!list.success) throw new SmokeFailure(`GET /api/notifications: unexpected body: ${describeIssues(list.error)}`);
+    return list.data;
   }
 
   async deleteTask(token: string, id: string): Promise<void> {

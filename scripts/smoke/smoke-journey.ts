@@ -1,8 +1,9 @@
 /**
  * The post-deploy check: one user journey through the public endpoint, the same against `npm start`
- * and a deployed stack. Sign up a fresh user, watch their live feed, create a daily task due now,
- * see it created live, complete it, see that live, see the next occurrence (due one day later)
- * appear through the API, then delete both. Each step is timed; the first failure stops the journey.
+ * and a deployed stack. Sign up a fresh user, watch their live feed, create a daily task due now with
+ * a reminder a few seconds ahead, see it created live, receive the reminder live and find its
+ * notification, complete the task, see that live, see the next occurrence (due one day later)
+ * appear through the API, then delete both. Every service takes part, so every service's metrics move. Each step is timed; the first failure stops the journey.
  */
 import { randomBytes } from "node:crypto";
 import type { Task } from "../../services/shared/src/contracts/task";
@@ -17,6 +18,8 @@ export const JOURNEY_STEPS = [
   "open live feed",
   "create daily task",
   "receive task.created",
+  "receive reminder.due",
+  "notification listed",
   "complete task",
   "receive task.completed",
   "next occurrence appears",
@@ -39,6 +42,8 @@ export interface JourneyResult {
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** RRULE engines work in whole seconds; anything within a minute of "one day later" is that day. */
 const NEXT_DUE_TOLERANCE_MS = 60_000;
+/** The reminder fires this long after the task is created: long enough to be in the future on arrival. */
+const REMINDER_DELAY_MS = 3_000;
 
 type TaskFrame = WebSocketFrame & { data: { task: Task } };
 const taskFrame =
@@ -97,8 +102,9 @@ export async function runSmokeJourney(options: SmokeOptions, reporter: JourneyRe
 
     const title = `smoke ${runId}`;
     const dueAt = new Date().toISOString();
+    const remindAt = new Date(Date.now() + REMINDER_DELAY_MS).toISOString();
     const task = await step("create daily task", async () => {
-      const t = await api.createTask(token, { title, description: "created by npm run smoke", tags: ["smoke"], dueAt, recurrence: "FREQ=DAILY" });
+      const t = await api.createTask(token, { title, description: "created by npm run smoke", tags: ["smoke"], dueAt, remindAt, recurrence: "FREQ=DAILY" });
       leftovers.add(t.id);
       if (t.status !== "pending") throw new SmokeFailure(`a new task is ${t.status}, expected pending`);
       if (t.userId !== session!.user.id) throw new SmokeFailure(`the new task belongs to ${t.userId}, not to the smoke user`);
@@ -110,6 +116,24 @@ export async function runSmokeJourney(options: SmokeOptions, reporter: JourneyRe
     await step("receive task.created", async () => {
       const frame = await live.waitFor("task.created", taskFrame("task.created", task.id), options.stepTimeoutMs);
       return [frame, `frame ${frame.id}`];
+    });
+
+    await step("receive reminder.due", async () => {
+      const due = (f: WebSocketFrame): f is Extract<WebSocketFrame, { type: "reminder.due" }> => f.type === "reminder.due" && "taskId" in f.data && f.data.taskId === task.id;
+      const frame = await live.waitFor("reminder.due", due, REMINDER_DELAY_MS + options.stepTimeoutMs);
+      const lateMs = Date.parse(frame.data.firedAt) - Date.parse(remindAt);
+      if (lateMs < 0) throw new SmokeFailure(`the reminder fired ${-lateMs} ms before its time`);
+      return [frame, `fired ${lateMs} ms after remindAt`];
+    });
+
+    await step("notification listed", async () => {
+      const deadline = Date.now() + options.stepTimeoutMs;
+      for (;;) {
+        const list = await api.notifications(token);
+        if (list.items.some((n) => n.taskId === task.id) && list.unreadCount >= 1) return [undefined, `${list.unreadCount} unread`];
+        if (Date.now() >= deadline) throw new SmokeFailure(`no notification for task ${task.id} within ${options.stepTimeoutMs} ms of its reminder (unread: ${list.unreadCount})`);
+        await sleep(250);
+      }
     });
 
     const completed = await step("complete task", async () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { externalMetrics } from "../../dashboards/external-metrics";
 import { misplacedMetrics, parseExposition, serviceScopedMetrics, unconnectedMetrics } from "./metric-references";
 import { allExpressions } from "./observed-files";
+import { runSmokeJourney } from "../../scripts/smoke/smoke-journey";
 
 // The local runtime (`npm start`) runs each service as its own process with its own registry, so its
 // `GET /metrics/<app-id>` is exactly what Prometheus scrapes from that service's pod.
@@ -67,5 +68,31 @@ describe("observability: dashboards and alerts against the local runtime's live 
     assert.deepEqual(misplacedMetrics([{ where: "probe", expr: 'todo_outbox_unsent_events{service="websocket"}' }], perService), [
       "todo_outbox_unsent_events from websocket (probe)",
     ]);
+  });
+
+  it("when the smoke journey has run, then every service's own domain metrics have non-zero values", async () => {
+    const failures: string[] = [];
+    const result = await runSmokeJourney(
+      { baseUrl: runtime.url, readyTimeoutMs: 60_000, stepTimeoutMs: 10_000 },
+      { passed: () => undefined, failed: (step, _ms, message) => failures.push(`${step}: ${message}`) },
+    );
+    assert.ok(result.ok, failures.join("\n"));
+    const moved: Record<(typeof scraped)[number], string[]> = {
+      backend: ["todo_task_operations_total", "todo_events_published_total"],
+      "event-processor": ["todo_events_consumed_total"],
+      "reminder-scheduler": ["todo_reminders_scheduled_total", "todo_reminders_fired_total", "todo_reminder_lateness_seconds_count"],
+      notification: ["todo_notifications_sent_total", "todo_events_published_total"],
+      websocket: ["todo_websocket_frames_sent_total", "todo_events_consumed_total"],
+    };
+    for (const id of scraped) {
+      const text = await (await fetch(`${runtime.url}/metrics/${id}`)).text();
+      for (const name of moved[id]) {
+        const total = text
+          .split("\n")
+          .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+          .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(" ") + 1)), 0);
+        assert.ok(total > 0, `${id}: ${name} is still 0 after the journey`);
+      }
+    }
   });
 });
