@@ -62,7 +62,7 @@ const platform = new Platform("platform", {
   resources: config.resources,
   host,
   tls: config.stack === "cloud" ? { acmeEmail: config.acme.email, issuer: config.acme.issuer } : undefined,
-  traefikHostPort: config.stack === "local",
+  traefikOnNodePorts: config.stack === "local",
   broker,
   database: config.stack === "cloud" && config.database.mode === "external" ? { kind: "external", url: secrets.databaseUrl! } : { kind: "in-cluster" },
 });

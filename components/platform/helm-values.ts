@@ -76,27 +76,36 @@ export function daprValues(o: DaprValuesOptions) {
 
 export interface TraefikValuesOptions {
   ingressClassName: string;
-  /** Bind the node's port 80 (Minikube: reach the ingress at `minikube ip` without a tunnel). */
-  hostPort: boolean;
+  /**
+   * Minikube: no LoadBalancer implementation. Traefik binds the node's ports 80/443 (hostPort), its
+   * Service is a NodePort (a pending LoadBalancer would keep Helm's wait, and so `pulumi up`, hanging),
+   * and it writes this host name into every Ingress status (Pulumi waits for an Ingress address).
+   * Absent (k3s): a LoadBalancer Service that k3s's ServiceLB binds to the node's ports 80/443, whose
+   * address Traefik copies into the Ingress status (`publishedService`).
+   */
+  nodeHost?: string;
   /** Create the ServiceMonitor (needs the prometheus-operator CRDs installed first). */
   serviceMonitor: boolean;
 }
 
 export function traefikValues(o: TraefikValuesOptions) {
+  const onNode = o.nodeHost !== undefined;
   return {
     deployment: { replicas: 1 },
     ingressClass: { enabled: true, isDefaultClass: true, name: o.ingressClassName },
     providers: {
-      kubernetesIngress: { enabled: true, publishedService: { enabled: true } },
+      kubernetesIngress: { enabled: true, publishedService: { enabled: !onNode } },
       kubernetesCRD: { enabled: true },
     },
+    ...(onNode ? { additionalArguments: [`--providers.kubernetesingress.ingressendpoint.hostname=${o.nodeHost}`] } : {}),
     ports: {
-      web: { ...(o.hostPort ? { hostPort: 80 } : {}) },
-      websecure: { ...(o.hostPort ? { hostPort: 443 } : {}) },
+      web: { ...(onNode ? { hostPort: 80 } : {}) },
+      websecure: { ...(onNode ? { hostPort: 443 } : {}) },
     },
-    service: { type: "LoadBalancer" },
+    service: { type: onNode ? "NodePort" : "LoadBalancer" },
     logs: { general: { format: "json", level: "INFO" }, access: { enabled: true, format: "json" } },
-    metrics: { prometheus: { serviceMonitor: { enabled: o.serviceMonitor } } },
+    // The chart's ServiceMonitor selects the dedicated metrics Service (the main one does not expose 9100).
+    metrics: { prometheus: { service: { enabled: o.serviceMonitor }, serviceMonitor: { enabled: o.serviceMonitor } } },
     resources: platformResources.traefik,
   };
 }

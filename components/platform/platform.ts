@@ -37,8 +37,8 @@ export interface PlatformArgs {
   host: pulumi.Input<string>;
   /** Cloud: cert-manager + a Let's Encrypt ClusterIssuer (HTTP-01 through Traefik). */
   tls?: { acmeEmail: string; issuer: "staging" | "production" };
-  /** Bind Traefik to the node's ports 80/443 (Minikube without a LoadBalancer). */
-  traefikHostPort: boolean;
+  /** Minikube (no LoadBalancer): Traefik binds the node's ports 80/443 and reports `host` as the Ingress address. */
+  traefikOnNodePorts: boolean;
   broker: BrokerChoice;
   /** In-cluster PostgreSQL, or an external database URL (secret). */
   database: { kind: "in-cluster" } | { kind: "external"; url: pulumi.Input<string> };
@@ -161,7 +161,7 @@ export class Platform extends pulumi.ComponentResource {
       args.charts.traefik,
       CHART_REPOSITORIES.traefik,
       "traefik",
-      traefikValues({ ingressClassName: INGRESS_CLASS, hostPort: args.traefikHostPort, serviceMonitor: true }),
+      host.apply((h) => traefikValues({ ingressClassName: INGRESS_CLASS, nodeHost: args.traefikOnNodePorts ? h : undefined, serviceMonitor: true })),
       [this.kubePrometheusStackRelease],
     );
 

@@ -191,6 +191,10 @@ describe("local stack (Minikube) under mocks", () => {
     const traefik = releases.find((r) => r.inputs.name === "traefik")!.inputs.values as Obj;
     assert.equal(traefik.ingressClass.name, "traefik");
     assert.ok(traefik.resources.limits.memory);
+    // No LoadBalancer on Minikube: a NodePort Service with hostPorts, and the host as the Ingress address.
+    assert.equal(traefik.service.type, "NodePort");
+    assert.equal(traefik.ports.web.hostPort, 80);
+    assert.deepEqual(traefik.additionalArguments, ["--providers.kubernetesingress.ingressendpoint.hostname=todo-app.local"]);
   });
 
   it("when the data stores are rendered, then PostgreSQL is a StatefulSet with a PVC and credentials from a Secret", () => {
