@@ -24,6 +24,7 @@ const BATCH = 100;
 const BACKOFF_START_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 const CLEANUP_EVERY_MS = 10 * 60_000;
+const MAINTAIN_EVERY_MS = 1000;
 
 /**
  * Transactional outbox relay: publishes unsent rows in insertion order, marks each sent, and stops at
@@ -40,6 +41,7 @@ export class OutboxRelay {
   private retryAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private lastCleanup = 0;
+  private lastMaintain = 0;
 
   constructor(private readonly opts: RelayOptions) {
     const timeoutMs = opts.publishTimeoutMs ?? 5_000;
@@ -125,22 +127,32 @@ export class OutboxRelay {
   private async publishPending(client: pg.PoolClient): Promise<"done" | "failed"> {
     for (;;) {
       const rows = await unsentRows(client, BATCH);
-      for (const row of rows) {
-        if (this.stopped) return "done";
-        try {
-          await this.publish(row.payload);
-        } catch (err) {
-          await markFailed(client, row.seq, errorText(err));
-          if (this.failures === 0) this.opts.log.warn({ err: errorText(err), eventId: row.payload.id }, "outbox publish failed; retrying with backoff");
-          return "failed";
+      // Published rows are marked sent together at the end of the batch, or at the first failure or
+      // stop; a crash before that re-publishes them (at least once, as before; consumers dedupe).
+      const published: number[] = [];
+      try {
+        for (const row of rows) {
+          if (this.stopped) return "done";
+          try {
+            await this.publish(row.payload);
+          } catch (err) {
+            await markFailed(client, row.seq, errorText(err));
+            if (this.failures === 0) this.opts.log.warn({ err: errorText(err), eventId: row.payload.id }, "outbox publish failed; retrying with backoff");
+            return "failed";
+          }
+          published.push(row.seq);
         }
-        await markSent(client, row.seq);
+      } finally {
+        await markSent(client, published);
       }
       if (rows.length < BATCH) return "done";
     }
   }
 
   private async maintain(client: pg.PoolClient) {
+    // The backlog gauge costs a query; under a stream of writes once a second is enough.
+    if (Date.now() - this.lastMaintain < MAINTAIN_EVERY_MS) return;
+    this.lastMaintain = Date.now();
     const { unsent, oldestAgeSeconds } = await backlog(client);
     outboxUnsent.set(unsent);
     outboxOldestUnsentAge.set(oldestAgeSeconds);
