@@ -55,7 +55,8 @@ export class ServiceImage extends pulumi.ComponentResource {
               delete: minikubeRemoveCommand({ profile: t.profile, image: ref }),
               triggers: [args.tag],
             },
-            { parent: this, deleteBeforeReplace: false },
+            // The image lands in the cluster's node: the cluster (opts.dependsOn) must be up first.
+            { parent: this, dependsOn: opts?.dependsOn },
           )
         : new command.local.Command(
             `${name}-build`,
@@ -65,7 +66,7 @@ export class ServiceImage extends pulumi.ComponentResource {
               stdin: pulumi.secret(t.password),
               triggers: [args.tag],
             },
-            { parent: this },
+            { parent: this, dependsOn: opts?.dependsOn },
           );
     this.image = build.stdout.apply(() => ref);
     this.registerOutputs({ image: this.image });

@@ -195,7 +195,8 @@ export class TodoApp extends pulumi.ComponentResource {
     this.images = {};
     for (const a of apps) {
       const tag = serviceImageTag(args.servicesDir, a.id);
-      const image = new ServiceImage(`${name}-image-${a.id}`, { service: a.id, tag, servicesDir: args.servicesDir, target: args.build }, { parent: this });
+      // Built into the cluster's node (Minikube) or pushed before the cluster pulls: after the cluster is up.
+      const image = new ServiceImage(`${name}-image-${a.id}`, { service: a.id, tag, servicesDir: args.servicesDir, target: args.build }, { parent: this, dependsOn: [args.provider] });
       this.images[a.id] = image.ref;
       const workload = {
         app: a,

@@ -45,7 +45,9 @@ export class MinikubeCluster extends pulumi.ComponentResource {
         // A new driver or Kubernetes version means a new node: delete and start again.
         triggers: [args.profile, args.driver, args.kubernetesVersion, args.cni],
       },
-      { parent: this, customTimeouts: { create: "20m" } },
+      // Replace = delete the old profile FIRST: the default create-then-delete order would start the
+      // (same-named) profile and then `minikube delete` it, leaving the stack without a cluster.
+      { parent: this, customTimeouts: { create: "20m" }, deleteBeforeReplace: true },
     );
     const kubeconfig = new command.local.Command(
       `${name}-kubeconfig`,

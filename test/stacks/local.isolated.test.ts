@@ -50,6 +50,7 @@ describe("local stack (Minikube) under mocks", () => {
       assert.match(String(b.inputs.create), new RegExp(`^minikube -p 'todo-platform' image build -t 'todo-platform/${a.id}:[a-f0-9]{12}' --build-opt 'build-arg=SERVICE=${a.id}' -f Dockerfile \\.$`));
       const tag = /:([a-f0-9]{12})'/.exec(String(b.inputs.create))![1];
       assert.deepEqual(b.inputs.triggers, [tag]);
+      assert.ok(b.dependencies.includes(resource((r) => r.type === "pulumi:providers:kubernetes").urn), "minikube image build runs once the profile is up");
       assert.equal(one("Deployment", a.id).spec.template.spec.containers[0].image, `todo-platform/${a.id}:${tag}`);
     }
   });
