@@ -21,6 +21,15 @@ export interface NetworkPolicyOptions {
   acmeSolver: boolean;
 }
 
+/**
+ * Pod ports of the Dapr 1.18 control plane that sidecars dial (dapr/dapr charts/dapr/charts/*): sentry
+ * (Service 443 → 50001, certificates), operator (`dapr-api` 443 → 6500, components and subscriptions),
+ * scheduler (50006, the Jobs API), placement (50005, only with actors, which this install disables).
+ */
+export const DAPR_CONTROL_PLANE_PORTS = { sentry: 50001, operator: 6500, scheduler: 50006, placement: 50005 } as const;
+/** Where `kubernetes.default` lands after DNAT: 443 (most clusters), 6443 (k3s), 8443 (Minikube). */
+export const KUBE_APISERVER_PORTS = [443, 6443, 8443];
+
 const nsSelector = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
 const tcp = (port: number) => ({ protocol: "TCP", port });
 const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
@@ -49,21 +58,24 @@ export function networkPolicies(o: NetworkPolicyOptions) {
         ingress: [{ from: [nsSelector(o.ingressControllerNamespace)], ports: [tcp(a.port)] }],
       }),
     ),
-    // Sidecar ↔ sidecar (service invocation goes through both sidecars on the internal gRPC port).
+    // Sidecar ↔ sidecar: service invocation crosses pods only on daprd's internal gRPC port (50002);
+    // the app ↔ its own sidecar traffic (3500/50001) stays on localhost and needs no rule.
     policy(o, "allow-dapr-sidecars", {
       podSelector: daprPods,
       policyTypes: ["Ingress", "Egress"],
-      ingress: [{ from: [{ podSelector: daprPods }], ports: [tcp(DAPR_SIDECAR_PORTS.grpc), tcp(DAPR_SIDECAR_PORTS.internalGrpc)] }],
-      egress: [{ to: [{ podSelector: daprPods }], ports: [tcp(DAPR_SIDECAR_PORTS.grpc), tcp(DAPR_SIDECAR_PORTS.internalGrpc)] }],
+      ingress: [{ from: [{ podSelector: daprPods }], ports: [tcp(DAPR_SIDECAR_PORTS.internalGrpc)] }],
+      egress: [{ to: [{ podSelector: daprPods }], ports: [tcp(DAPR_SIDECAR_PORTS.internalGrpc)] }],
     }),
-    // Sidecars → control plane (operator, sentry, placement, scheduler) and the Kubernetes API (secret store).
+    // Sidecars → control plane (pod ports, as policies see traffic after the Service DNAT) and the
+    // Kubernetes API (the Kubernetes secret store reads `jwt-secret` with the pod's token).
     policy(o, "allow-dapr-control-plane", {
       podSelector: daprPods,
       policyTypes: ["Egress"],
       egress: [
-        { to: [nsSelector(o.daprNamespace)] },
-        // The API server is not a pod: its address differs per cluster (Minikube 8443, k3s 6443, service 443).
-        { ports: [tcp(443), tcp(6443), tcp(8443)] },
+        { to: [nsSelector(o.daprNamespace)], ports: Object.values(DAPR_CONTROL_PLANE_PORTS).map(tcp) },
+        // The API server is not a pod and its address differs per cluster, so this rule names ports only:
+        // kubernetes.default:443 is DNATed to Minikube's 8443 or k3s's 6443 before the policy applies.
+        { ports: KUBE_APISERVER_PORTS.map(tcp) },
       ],
     }),
     // Prometheus scrapes /metrics on the app port and the sidecar's metrics port.
