@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import express from "express";
-import { createLogger, listen, type RunningService, type Task } from "../../shared/src";
+import { createLogger, listen, type RunningService, type Task } from "../shared/src";
 
 /**
  * The backend's two internal task routes with the rule that matters here: one next occurrence per

@@ -7,6 +7,8 @@ export interface RecordedPublish {
   topic: string;
   /** Query parameters, e.g. `metadata.partitionKey`. */
   query: Record<string, string>;
+  /** The `metadata.*` query parameters without the prefix, e.g. `partitionKey`. */
+  metadata: Record<string, string>;
   contentType: string | undefined;
   body: unknown;
   accepted: boolean;
@@ -14,6 +16,7 @@ export interface RecordedPublish {
 
 export interface RecordingSidecar {
   url: string;
+  port: number;
   /** DAPR_HOST / DAPR_HTTP_PORT for a service under test. */
   address: { DAPR_HOST: string; DAPR_HTTP_PORT: number };
   /** Accepted publishes, in arrival order. */
@@ -28,9 +31,10 @@ export interface RecordingSidecar {
 }
 
 /**
- * A small stand-in for a Dapr sidecar in service tests: metadata and health, secrets from a map,
+ * The stand-in for a Dapr sidecar in the services' tests: metadata and health, secrets from a map,
  * publishes recorded (and switchable to failing), service invocation forwarded to a target.
- * The full local sidecar (delivery, retries, dead letters, jobs) is the local runtime's.
+ * The full local sidecar (delivery, retries, dead letters, jobs) is the local runtime's; the
+ * reminder-scheduler's tests add the Jobs API in a fake of their own.
  */
 export async function startRecordingSidecar(opts: { appId?: string; secrets?: Record<string, string> } = {}): Promise<RecordingSidecar> {
   const published: RecordedPublish[] = [];
@@ -62,6 +66,7 @@ export async function startRecordingSidecar(opts: { appId?: string; secrets?: Re
         pubsub: decodeURIComponent(publish[1]!),
         topic: decodeURIComponent(publish[2]!),
         query: Object.fromEntries(url.searchParams),
+        metadata: Object.fromEntries([...url.searchParams].filter(([k]) => k.startsWith("metadata.")).map(([k, v]) => [k.slice("metadata.".length), v])),
         contentType: req.headers["content-type"],
         body: parseJson(body),
         accepted: !failing,
@@ -104,6 +109,7 @@ export async function startRecordingSidecar(opts: { appId?: string; secrets?: Re
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     address: { DAPR_HOST: "127.0.0.1", DAPR_HTTP_PORT: port },
     published,
     attempts,

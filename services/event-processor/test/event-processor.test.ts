@@ -8,8 +8,8 @@ import { eventsDeadLettered } from "../../shared/src/telemetry/dead-letter-metri
 import { eventProcessorConfigSchema } from "../src/config";
 import { start } from "../src/event-processor-service";
 import { TASK_EVENTS_CONSUMER } from "../src/routes/task-events-route";
-import { startFakeSidecar, type FakeSidecar } from "./fake-sidecar";
-import { startFakeBackend, type FakeBackend } from "./fake-backend";
+import { startFakeBackend, type FakeBackend } from "../../testing/fake-backend";
+import { startRecordingSidecar, type RecordingSidecar } from "../../testing/recording-sidecar";
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(body) });
@@ -57,15 +57,15 @@ function taskEvent<T extends TaskEvent["type"]>(type: T, t: Task, extra: { time?
 describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
   let db: TestDatabase;
   let sql: pg.Pool;
-  let sidecar: FakeSidecar;
+  let sidecar: RecordingSidecar;
   let backend: FakeBackend;
   let a: RunningService;
   let b: RunningService;
 
   before(async () => {
     db = await createTestDatabase();
-    [sidecar, backend] = await Promise.all([startFakeSidecar(), startFakeBackend()]);
-    sidecar.apps.set("backend", backend.url);
+    [sidecar, backend] = await Promise.all([startRecordingSidecar(), startFakeBackend()]);
+    sidecar.setInvokeTarget("backend", backend.url);
     const config = loadConfig(eventProcessorConfigSchema, {
       PORT: "0",
       HOST: "127.0.0.1",
@@ -198,11 +198,11 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
 
     it("when the backend cannot be reached, then the event is retried", async () => {
       const t = completedRecurring();
-      sidecar.apps.set("backend", "http://127.0.0.1:9"); // nothing listens on the discard port
+      sidecar.setInvokeTarget("backend", "http://127.0.0.1:9"); // nothing listens on the discard port
       try {
         assert.equal(await deliver(a, taskEvent("task.completed", t)), "RETRY");
       } finally {
-        sidecar.apps.set("backend", backend.url);
+        sidecar.setInvokeTarget("backend", backend.url);
       }
       assert.equal(backend.children.has(t.id), false);
     });

@@ -5,7 +5,7 @@ import { backendConfigSchema } from "../../backend/src/config";
 import { start as startBackend } from "../../backend/src/backend-service";
 import { eventProcessorConfigSchema } from "../src/config";
 import { start } from "../src/event-processor-service";
-import { startFakeSidecar, type FakeSidecar } from "./fake-sidecar";
+import { startRecordingSidecar, type RecordingSidecar } from "../../testing/recording-sidecar";
 
 const JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
 
@@ -15,20 +15,20 @@ const JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
  */
 describe("event-processor with the real backend", () => {
   let db: TestDatabase;
-  let sidecar: FakeSidecar;
+  let sidecar: RecordingSidecar;
   let backend: RunningService;
   let a: RunningService;
   let b: RunningService;
 
   before(async () => {
     db = await createTestDatabase();
-    sidecar = await startFakeSidecar({ "jwt-secret": JWT_SECRET });
+    sidecar = await startRecordingSidecar({ secrets: { "jwt-secret": JWT_SECRET } });
     const common = { PORT: "0", HOST: "127.0.0.1", DATABASE_URL: db.url, DAPR_HTTP_PORT: String(sidecar.port), LOG_LEVEL: "silent" };
     backend = await startBackend(loadConfig(backendConfigSchema, { ...common, OUTBOX_POLL_MS: "50" }));
     const config = loadConfig(eventProcessorConfigSchema, common);
     [a, b] = await Promise.all([start(config), start(config)]);
-    sidecar.apps.set("backend", backend.url);
-    sidecar.apps.set("event-processor", a.url);
+    sidecar.setInvokeTarget("backend", backend.url);
+    sidecar.setInvokeTarget("event-processor", a.url);
   });
 
   after(async () => {
@@ -60,8 +60,8 @@ describe("event-processor with the real backend", () => {
 
   async function publishedEvent(type: string, taskId: string): Promise<Record<string, unknown>> {
     for (let i = 0; i < 100; i++) {
-      const found = sidecar.published.find((p) => p.body.type === type && p.body.subject === taskId);
-      if (found) return found.body;
+      const found = sidecar.published.map((p) => p.body as Record<string, unknown>).find((e) => e.type === type && e.subject === taskId);
+      if (found) return found;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`the outbox never published ${type} for ${taskId}`);

@@ -10,7 +10,7 @@ import { notificationConfigSchema } from "../src/config";
 import { start } from "../src/notification-service";
 import { NOTIFICATION_CONSUMER } from "../src/consumers/reminder-consumer";
 // the event-processor's fake sidecar serves publish and secrets too (both folders are tested together)
-import { startFakeSidecar, type FakeSidecar } from "../../event-processor/test/fake-sidecar";
+import { startRecordingSidecar, type RecordingSidecar } from "../../testing/recording-sidecar";
 
 const JWT_SECRET = "test-secret-that-is-long-enough-for-hs256!";
 
@@ -54,7 +54,7 @@ interface ApiNotification {
 describe("notification (real PostgreSQL, fake sidecar)", () => {
   let db: TestDatabase;
   let sql: pg.Pool;
-  let sidecar: FakeSidecar;
+  let sidecar: RecordingSidecar;
   let a: RunningService;
   let b: RunningService;
   const tokens = new TokenService(JWT_SECRET);
@@ -62,7 +62,7 @@ describe("notification (real PostgreSQL, fake sidecar)", () => {
 
   before(async () => {
     db = await createTestDatabase();
-    sidecar = await startFakeSidecar({ "jwt-secret": JWT_SECRET });
+    sidecar = await startRecordingSidecar({ secrets: { "jwt-secret": JWT_SECRET } });
     const config = loadConfig(notificationConfigSchema, env());
     [a, b] = await Promise.all([start(config), start(config)]);
     sql = new pg.Pool({ connectionString: db.url });
@@ -77,7 +77,10 @@ describe("notification (real PostgreSQL, fake sidecar)", () => {
   async function rowsOfTask(taskId: string): Promise<Array<{ id: string; published_at: string | null }>> {
     return (await sql.query("SELECT id, published_at FROM notification.notifications WHERE task_id = $1", [taskId])).rows;
   }
-  const publishedFor = (taskId: string) => sidecar.published.filter((p) => p.topic === "notifications" && (p.body.data as { taskId: string }).taskId === taskId);
+  const publishedFor = (taskId: string) =>
+    sidecar.published
+      .map((p) => ({ ...p, body: p.body as { type: string; id: string; subject: string; userId: string; data: { taskId: string } } }))
+      .filter((p) => p.topic === "notifications" && p.body.data.taskId === taskId);
 
   async function api(service: RunningService, path: string, userId: string | null, method = "GET") {
     const headers: Record<string, string> = {};
@@ -129,12 +132,12 @@ describe("notification (real PostgreSQL, fake sidecar)", () => {
       const userId = randomUUID();
       const e = reminderDue({ userId });
       const failuresBefore = await counterValue(notificationsSent, { channel: "in-app", result: "failure" });
-      sidecar.failPublish = true;
+      sidecar.failPublishes(true);
       try {
         assert.equal(await deliver(a, e), "RETRY");
         assert.equal(await deliver(b, e), "RETRY");
       } finally {
-        sidecar.failPublish = false;
+        sidecar.failPublishes(false);
       }
       assert.equal(await counterValue(notificationsSent, { channel: "in-app", result: "failure" }), failuresBefore + 2);
       const [row] = await rowsOfTask(e.data.taskId);

@@ -7,7 +7,7 @@ import { JWT_SECRET_NAME, makeEvent, TokenService, WebSocketFrame, type RunningS
 import { registry } from "../../shared/src/telemetry/registry";
 import { configSchema } from "../src/config";
 import { start } from "../src/websocket-service";
-import { startFakeSidecar } from "./fake-sidecar";
+import { startRecordingSidecar, type RecordingSidecar } from "../../testing/recording-sidecar";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
 const tokens = new TokenService(SECRET);
@@ -95,7 +95,7 @@ function parseServerFrames(bytes: Buffer): { texts: number; closeCode?: number }
 }
 
 describe("websocket service", () => {
-  let sidecar: Awaited<ReturnType<typeof startFakeSidecar>>;
+  let sidecar: RecordingSidecar;
   let service: RunningService;
   const clients: Client[] = [];
 
@@ -110,7 +110,7 @@ describe("websocket service", () => {
   const track = (c: Client) => (clients.push(c), c);
 
   before(async () => {
-    sidecar = await startFakeSidecar({ [JWT_SECRET_NAME]: SECRET });
+    sidecar = await startRecordingSidecar({ secrets: { [JWT_SECRET_NAME]: SECRET } });
     // Heartbeats far apart here: the slow-client test pauses a socket, which must not look dead.
     service = await startService({ HEARTBEAT_INTERVAL_MS: "600000", MAX_BUFFERED_BYTES: "65536" });
   });
