@@ -2,13 +2,12 @@ import { join } from "node:path";
 import {
   createDaprClient,
   createLogger,
-  createPool,
   createServiceApp,
   databaseReadiness,
   initMetrics,
   JWT_SECRET_NAME,
   listen,
-  migrate,
+  openServiceDatabase,
   readSecret,
   sidecarReadiness,
   TokenService,
@@ -31,8 +30,7 @@ export const SCHEMA = "backend";
 export async function start(config: BackendConfig): Promise<RunningService> {
   const log = createLogger("backend", config.LOG_LEVEL);
   initMetrics("backend");
-  await migrate({ databaseUrl: config.DATABASE_URL, dir: join(__dirname, "migrations"), schema: SCHEMA, log: (m) => log.debug(m) });
-  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const pool = await openServiceDatabase(config, { schema: SCHEMA, migrationsDir: join(__dirname, "migrations"), log });
   try {
     const tokens = new TokenService(await readSecret(config, JWT_SECRET_NAME));
     const dapr = createDaprClient(config);
@@ -46,7 +44,6 @@ export async function start(config: BackendConfig): Promise<RunningService> {
       readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
       routes: [authRoutes(pool, tokens), historyRoutes(config, tokens), taskRoutes(pool, tokens, commands), internalRoutes(pool, commands)],
     });
-    relay.start();
     const service = await listen({
       port: config.PORT,
       host: config.HOST,
@@ -56,7 +53,8 @@ export async function start(config: BackendConfig): Promise<RunningService> {
       // The DaprClient's HTTP agents are process-wide statics in the SDK, so they are left to process exit.
       closers: [() => relay.stop(), () => pool.end()],
     });
-    log.info({ url: service.url }, "backend listening");
+    // Only once listening: should listen fail (port taken), no relay is left polling a closed pool.
+    relay.start();
     return service;
   } catch (err) {
     await pool.end();

@@ -1,16 +1,5 @@
-import { createLogger, loadConfig, stopOnSignals } from "../../shared/src";
-import { backendConfigSchema } from "./config";
+import { runServiceMain } from "../../shared/src";
 import { start } from "./backend-service";
+import { backendConfigSchema } from "./config";
 
-async function main() {
-  const log = createLogger("backend");
-  try {
-    const config = loadConfig(backendConfigSchema);
-    stopOnSignals(await start(config), log);
-  } catch (err) {
-    log.fatal({ err: err instanceof Error ? err.message : String(err) }, "backend failed to start");
-    process.exit(1);
-  }
-}
-
-void main();
+runServiceMain("backend", backendConfigSchema, start);

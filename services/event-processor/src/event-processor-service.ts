@@ -1,17 +1,15 @@
 import { join } from "node:path";
 import {
   createLogger,
-  createPool,
   createServiceApp,
   databaseReadiness,
   initMetrics,
   listen,
-  migrate,
+  openServiceDatabase,
   sidecarReadiness,
   type RunningService,
 } from "../../shared/src";
 import { SCHEMA, type EventProcessorConfig } from "./config";
-import { schemaDatabaseUrl } from "./data/database";
 import { AuditConsumer } from "./consumers/audit-consumer";
 import { RecurringTaskConsumer } from "./consumers/recurring-task-consumer";
 import { BackendTasksClient } from "./clients/backend-tasks";
@@ -25,8 +23,7 @@ export const APP_ID = "event-processor";
 export async function start(config: EventProcessorConfig): Promise<RunningService> {
   const log = createLogger(APP_ID, config.LOG_LEVEL);
   initMetrics(APP_ID);
-  await migrate({ databaseUrl: config.DATABASE_URL, dir: join(__dirname, "migrations"), schema: SCHEMA, log: (m) => log.debug(m) });
-  const pool = createPool(schemaDatabaseUrl(config.DATABASE_URL, SCHEMA), config.DATABASE_POOL_MAX);
+  const pool = await openServiceDatabase(config, { schema: SCHEMA, migrationsDir: join(__dirname, "migrations"), log });
 
   const audit = new AuditConsumer(pool);
   const recurrence = new RecurringTaskConsumer(pool, new BackendTasksClient(config), log);
@@ -35,7 +32,7 @@ export async function start(config: EventProcessorConfig): Promise<RunningServic
     readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
     routes: [taskEventsRouter({ audit, recurrence, log }), deadLettersRouter({ pool, log }), historyRouter({ pool })],
   });
-  const service = await listen({
+  return listen({
     port: config.PORT,
     host: config.HOST,
     log,
@@ -43,6 +40,4 @@ export async function start(config: EventProcessorConfig): Promise<RunningServic
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000,
     closers: [() => pool.end()],
   });
-  log.info({ port: service.port }, "event-processor listening");
-  return service;
 }

@@ -2,15 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import express, { Router } from "express";
 import { createLogger, createServiceApp, initMetrics, listen, type RunningService } from "../../shared/src";
+import type { FrontendConfig } from "./config";
 
-export interface FrontendConfig {
-  PORT: number;
-  HOST: string;
-  /** The Vite build output (index.html + hashed assets). */
-  WEB_ROOT: string;
-  SHUTDOWN_TIMEOUT_S: number;
-  LOG_LEVEL: string;
-}
 
 // The page talks only to its own origin (/api, /ws): nothing from a CDN, no inline script.
 const CONTENT_SECURITY_POLICY = [

@@ -2,20 +2,18 @@ import { join } from "node:path";
 import {
   createDaprClient,
   createLogger,
-  createPool,
   createServiceApp,
   databaseReadiness,
   initMetrics,
   JWT_SECRET_NAME,
   listen,
-  migrate,
+  openServiceDatabase,
   readSecret,
   sidecarReadiness,
   TokenService,
   type RunningService,
 } from "../../shared/src";
 import { SCHEMA, type NotificationConfig } from "./config";
-import { schemaDatabaseUrl } from "./data/database";
 import { ReminderConsumer } from "./consumers/reminder-consumer";
 import { WebhookNotifier } from "./webhook/webhook-notifier";
 import { remindersRouter } from "./routes/reminders-route";
@@ -28,8 +26,7 @@ export async function start(config: NotificationConfig): Promise<RunningService>
   const log = createLogger(APP_ID, config.LOG_LEVEL);
   initMetrics(APP_ID);
   const tokens = new TokenService(await readSecret(config, JWT_SECRET_NAME));
-  await migrate({ databaseUrl: config.DATABASE_URL, dir: join(__dirname, "migrations"), schema: SCHEMA, log: (m) => log.debug(m) });
-  const pool = createPool(schemaDatabaseUrl(config.DATABASE_URL, SCHEMA), config.DATABASE_POOL_MAX);
+  const pool = await openServiceDatabase(config, { schema: SCHEMA, migrationsDir: join(__dirname, "migrations"), log });
 
   const webhook = config.NOTIFICATION_WEBHOOK_URL ? new WebhookNotifier(config.NOTIFICATION_WEBHOOK_URL, config.NOTIFICATION_WEBHOOK_TIMEOUT_MS, log) : null;
   // The DaprClient is not stopped on shutdown: its HTTP agent is shared by every client in the process.
@@ -39,7 +36,7 @@ export async function start(config: NotificationConfig): Promise<RunningService>
     readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
     routes: [remindersRouter({ consumer, log }), notificationsRouter({ pool, tokens })],
   });
-  const service = await listen({
+  return listen({
     port: config.PORT,
     host: config.HOST,
     log,
@@ -47,6 +44,4 @@ export async function start(config: NotificationConfig): Promise<RunningService>
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000,
     closers: [() => webhook?.drain(), () => pool.end()],
   });
-  log.info({ port: service.port, webhook: Boolean(webhook) }, "notification listening");
-  return service;
 }

@@ -2,13 +2,12 @@ import { join } from "node:path";
 import {
   createDaprClient,
   createLogger,
-  createPool,
   createServiceApp,
   databaseReadiness,
   initMetrics,
   JobsClient,
   listen,
-  migrate,
+  openServiceDatabase,
   sidecarReadiness,
   type RunningService,
 } from "../../shared/src";
@@ -20,18 +19,10 @@ import { sweepRouter } from "./routes/sweep";
 
 export const SCHEMA = "reminder_scheduler";
 
-/** Every connection of the pool works in the service's own schema (tables are not schema-qualified). */
-function inSchema(databaseUrl: string, schema: string): string {
-  const url = new URL(databaseUrl);
-  url.searchParams.set("options", `-c search_path=${schema}`);
-  return url.toString();
-}
-
 export async function start(config: ReminderSchedulerConfig): Promise<RunningService> {
   const log = createLogger("reminder-scheduler", config.LOG_LEVEL);
   initMetrics("reminder-scheduler");
-  await migrate({ databaseUrl: config.DATABASE_URL, dir: join(__dirname, "migrations"), schema: SCHEMA, log: (m) => log.debug(m) });
-  const pool = createPool(inSchema(config.DATABASE_URL, SCHEMA), config.DATABASE_POOL_MAX);
+  const pool = await openServiceDatabase(config, { schema: SCHEMA, migrationsDir: join(__dirname, "migrations"), log });
   const reminders = new ReminderJobs({
     pool,
     jobs: new JobsClient(config),
