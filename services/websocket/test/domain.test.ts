@@ -58,6 +58,17 @@ describe("websocket domain: frames and fan-out", () => {
     assert.equal(planDelivery(scheduled, () => ["a1"]), null);
   });
 
+  it("when a task event's envelope names another user than its task, then nobody gets the frame", () => {
+    const r = new ConnectionRegistry<string>();
+    r.add(alice, "a1");
+    r.add(bob, "b1");
+    const t = task(alice);
+    const forged = makeEvent({ type: "task.updated", source: "backend", subject: t.id, userId: bob, correlationId: "c", data: { task: t, changes: ["title"] } });
+    assert.deepEqual(planDelivery(forged, (u) => r.connectionsOf(u))?.recipients, []);
+    const honest = makeEvent({ type: "task.updated", source: "backend", subject: t.id, userId: alice, correlationId: "c", data: { task: t, changes: ["title"] } });
+    assert.deepEqual(planDelivery(honest, (u) => r.connectionsOf(u))?.recipients, ["a1"]);
+  });
+
   it("when a notification event is planned, then it goes to the owner's connections only", () => {
     const r = new ConnectionRegistry<string>();
     r.add(alice, "a1");

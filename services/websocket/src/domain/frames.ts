@@ -27,8 +27,14 @@ export interface Delivery<C> {
   recipients: C[];
 }
 
-/** The fan-out decision: which frame, to which of the owner's connections (none for other users). */
+/**
+ * The fan-out decision: which frame, to which of the owner's connections (none for other users).
+ * A task event whose envelope names another user than the task it carries is delivered to nobody:
+ * routing by either field alone would show one user's task to the other.
+ */
 export function planDelivery<C>(event: AnyEvent, connectionsOf: (userId: string) => C[]): Delivery<C> | null {
   const frame = frameFor(event);
-  return frame ? { frame, recipients: connectionsOf(event.userId) } : null;
+  if (!frame) return null;
+  if ("task" in event.data && event.data.task.userId !== event.userId) return { frame, recipients: [] };
+  return { frame, recipients: connectionsOf(event.userId) };
 }
