@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startLocalRuntime } from "../../services/runtime/src/local-runtime";
@@ -8,7 +9,8 @@ import { startLocalRuntime } from "../../services/runtime/src/local-runtime";
 // The real system (local runtime: every service, the local Dapr sidecar, embedded PostgreSQL) driven
 // through Debian's Chromium, as a user would: sign up, a recurring task with a reminder, live updates.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = join(__dirname, "../../docs/screenshots");
+// `npm run screenshots` refreshes the committed ones in docs/; a plain test run keeps them in a temp dir.
+const SCREENSHOTS = process.env.SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), "todo-screenshots-"));
 const password = "correct horse 42";
 
 type Runtime = Awaited<ReturnType<typeof startLocalRuntime>>;
