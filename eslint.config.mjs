@@ -36,6 +36,6 @@ export default tseslint.config(
   },
   {
     files: ["**/*.mjs", "scripts/**/*.ts"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setInterval: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
   },
 );
