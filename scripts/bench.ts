@@ -1,16 +1,18 @@
 /**
- * `npm run bench [-- --quick] [-- --log-level=<level>]`: the local runtime with its embedded PostgreSQL,
- * measured. Progress goes to stderr; the last line of stdout is one JSON object with every figure.
- * Only loopback is contacted; every phase is bounded in count and time.
+ * `npm run bench [-- --quick] [-- --log-level=<level>] [-- --from-source]`: the local runtime with its
+ * embedded PostgreSQL, measured. Like `npm start` it builds the services first and runs them compiled
+ * (as their containers do); `--from-source` runs them under tsx instead. Progress goes to stderr; the
+ * last line of stdout is one JSON object with every figure. Only loopback is contacted; every phase is
+ * bounded in count and time.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { cpus, totalmem } from "node:os";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { startLocalRuntime, type LocalRuntime } from "../services/runtime/src/local-runtime";
+import type { LocalRuntime } from "../services/runtime/src/local-runtime";
 import type { AppId } from "../services/shared/src/topology";
 import { signUpBenchUser } from "./bench/bench-api";
-import { closedLoopLoad, type LoadResult } from "./bench/closed-loop-load";
+import { interleavedLoad, type LoadResult } from "./bench/closed-loop-load";
 import { measureEventPipeline } from "./bench/event-pipeline";
 import { waitForOutboxDrained } from "./bench/outbox-drain";
 import { measureReminderLateness } from "./bench/reminder-lateness";
@@ -18,10 +20,11 @@ import { residentMb, serviceProcesses } from "./bench/service-processes";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
+const fromSource = args.includes("--from-source");
 const logLevel = args.find((a) => a.startsWith("--log-level="))?.split("=")[1] ?? "info";
 const plan = quick
-  ? { loadMs: 3000, warmupMs: 1000, sequential: 30, sustained: 60, reminders: 50, reminderLeadMs: 3000 }
-  : { loadMs: 10_000, warmupMs: 2000, sequential: 200, sustained: 400, reminders: 200, reminderLeadMs: 5000 };
+  ? { loadMs: 3000, rounds: 3, warmupMs: 500, sequential: 30, sustained: 60, reminders: 50, reminderLeadMs: 3000 }
+  : { loadMs: 10_000, rounds: 5, warmupMs: 2000, sequential: 200, sustained: 400, reminders: 200, reminderLeadMs: 5000 };
 const CONCURRENCY = 16;
 const targets = { ratioToBaseline: 0.6, eventPipelineP99Ms: 50, reminderLatenessP99Ms: 1000, idleRssMbPerService: 120 };
 
@@ -49,35 +52,58 @@ async function startBaseline(databaseUrl: string): Promise<{ url: string; child:
 
 async function measureCreateTask(runtime: LocalRuntime) {
   const token = await signUpBenchUser(runtime.url);
-  const common = { concurrency: CONCURRENCY, durationMs: plan.loadMs, warmupMs: plan.warmupMs, body: (i: number) => JSON.stringify(payload(i)), expectStatus: 201 };
-
-  progress(`createTask baseline (bare Express + pg), concurrency ${CONCURRENCY}, ${plan.loadMs} ms`);
+  const body = (i: number) => JSON.stringify(payload(i));
+  const json = { "content-type": "application/json" };
+  const authorised = { ...json, authorization: `Bearer ${token}` };
   const baseline = await startBaseline(runtime.databaseUrl);
-  let baselineResult: LoadResult;
   try {
-    baselineResult = await closedLoopLoad({ ...common, url: `${baseline.url}/tasks`, headers: { "content-type": "application/json" } });
+    progress(`createTask: ours (gateway → backend), the backend without the gateway, and the bare Express + pg baseline; concurrency ${CONCURRENCY}, ${plan.loadMs} ms each in ${plan.rounds} alternating rounds`);
+    const results = await interleavedLoad(
+      {
+        baseline: { url: `${baseline.url}/tasks`, headers: json, body, expectStatus: 201 },
+        ours: { url: `${runtime.url}/api/tasks`, headers: authorised, body, expectStatus: 201 },
+        backendWithoutGateway: { url: `${runtime.serviceUrl("backend")}/api/tasks`, headers: authorised, body, expectStatus: 201 },
+      },
+      { concurrency: CONCURRENCY, totalMsPerTarget: plan.loadMs, rounds: plan.rounds, warmupMs: plan.warmupMs },
+    );
+    const { ours, baseline: bare, backendWithoutGateway } = results as Record<"ours" | "baseline" | "backendWithoutGateway", LoadResult>;
+    return {
+      concurrency: CONCURRENCY,
+      payloadBytes: Buffer.byteLength(body(0)),
+      ours,
+      baseline: bare,
+      backendWithoutGateway,
+      ratioToBaseline: Math.round((ours.requestsPerSec / bare.requestsPerSec) * 100) / 100,
+    };
   } finally {
     baseline.child.kill("SIGTERM");
   }
-  await sleep(500);
-
-  progress(`createTask ours (gateway → backend), concurrency ${CONCURRENCY}, ${plan.loadMs} ms`);
-  const ours = await closedLoopLoad({ ...common, url: `${runtime.url}/api/tasks`, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } });
-  progress("createTask ours, straight to the backend's port (no gateway), for diagnosis");
-  const direct = await closedLoopLoad({ ...common, url: `${runtime.serviceUrl("backend")}/api/tasks`, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } });
-  return {
-    concurrency: CONCURRENCY,
-    payloadBytes: Buffer.byteLength(JSON.stringify(payload(0))),
-    ours,
-    baseline: baselineResult,
-    backendWithoutGateway: direct,
-    ratioToBaseline: Math.round((ours.requestsPerSec / baselineResult.requestsPerSec) * 100) / 100,
-  };
 }
 
+/** The compiled runtime starts the compiled services (`services/dist/<id>/src/main.js`), as `npm start` does. */
+type RuntimeModule = typeof import("../services/runtime/src/local-runtime");
+
+function loadRuntime(): RuntimeModule {
+  const servicesDir = join(__dirname, "../services");
+  // A path chosen at run time (source or build output), hence require rather than a static import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = (file: string) => require(join(servicesDir, file)) as RuntimeModule;
+  if (fromSource) return load("runtime/src/local-runtime.ts");
+  progress("building the services (npm run build in services/, incremental)");
+  const build = spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "build", "--silent"], { cwd: servicesDir, stdio: ["ignore", process.stderr, "inherit"] });
+  if (build.status !== 0) throw new Error(`building the services failed (exit ${build.status ?? build.signal})`);
+  return load("dist/runtime/src/local-runtime.js");
+}
+
+const loadAverage = () => loadavg().map((l) => Math.round(l * 100) / 100);
+
 async function main(): Promise<void> {
+  const buildStarted = Date.now();
+  const { startLocalRuntime } = loadRuntime();
+  const buildSeconds = Math.round((Date.now() - buildStarted) / 100) / 10;
   const started = Date.now();
-  progress(`starting the local runtime (${quick ? "quick" : "full"} run, services at LOG_LEVEL=${logLevel})`);
+  const loadBefore = loadAverage();
+  progress(`starting the local runtime (${quick ? "quick" : "full"} run, services ${fromSource ? "under tsx" : "compiled"} at LOG_LEVEL=${logLevel})`);
   const runtime = await startLocalRuntime({ port: 0, output: "silent", logLevel, readyTimeoutMs: 150_000 });
   try {
     await sleep(quick ? 1500 : 5000);
@@ -102,6 +128,9 @@ async function main(): Promise<void> {
     const report = {
       mode: quick ? "quick" : "full",
       machine: { nproc: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+      // 1/5/15-minute load averages: other work on the machine shows here (the figures are only as quiet as it).
+      loadAverage: { before: loadBefore, after: loadAverage() },
+      servicesRunAs: fromSource ? "tsx (from source)" : "compiled (services/dist)",
       serviceLogLevel: logLevel,
       createTask: { ...createTask, outboxAfterLoad },
       eventPipeline,
@@ -115,6 +144,7 @@ async function main(): Promise<void> {
         reminderLatenessP99: reminderLateness.fireLateness.p99Ms <= targets.reminderLatenessP99Ms,
         idleRss: services.every((s) => idleRssMb[s]! <= targets.idleRssMbPerService),
       },
+      buildSeconds,
       totalSeconds: Math.round((Date.now() - started) / 1000),
     };
     progress("stopping the runtime");

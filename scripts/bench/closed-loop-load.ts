@@ -1,13 +1,8 @@
 import { Agent, request } from "node:http";
 import { summarise, type LatencySummary } from "./latency-stats";
 
-export interface LoadOptions {
+export interface LoadTarget {
   url: string;
-  /** Requests in flight at any time (a closed loop: each worker sends the next when the last answered). */
-  concurrency: number;
-  durationMs: number;
-  /** Excluded from the figures: connections open and JIT warms up first. */
-  warmupMs: number;
   headers: Record<string, string>;
   /** The body of request i. */
   body: (i: number) => string;
@@ -21,57 +16,94 @@ export interface LoadResult extends LatencySummary {
   durationMs: number;
 }
 
+interface Samples {
+  latencies: number[];
+  errors: number;
+  elapsedMs: number;
+}
+
 /**
- * A bounded closed-loop HTTP load on loopback with node:http and keep-alive (lighter than fetch, so the
- * generator is not the bottleneck of a fast server). Latency is measured per request with hrtime.
+ * A bounded closed loop of POSTs on loopback (each of `concurrency` workers sends the next request when
+ * its last one answered), over node:http with keep-alive — lighter than fetch, so the generator is
+ * not what limits a fast server. Latency per request from hrtime.
  */
-export async function closedLoopLoad(opts: LoadOptions): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
-  const target = new URL(opts.url);
-  let i = 0;
-  const send = (): Promise<{ ok: boolean; ms: number }> =>
-    new Promise((resolve) => {
-      const body = opts.body(i++);
+class ClosedLoop {
+  readonly #agent: Agent;
+  readonly #target: URL;
+  #i = 0;
+
+  constructor(
+    private readonly t: LoadTarget,
+    private readonly concurrency: number,
+  ) {
+    this.#agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+    this.#target = new URL(t.url);
+  }
+
+  #send(): Promise<{ ok: boolean; ms: number }> {
+    return new Promise((resolve) => {
+      const body = this.t.body(this.#i++);
       const started = process.hrtime.bigint();
+      const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
       const req = request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: "POST", headers: { ...opts.headers, "content-length": Buffer.byteLength(body) } },
+        { agent: this.#agent, host: this.#target.hostname, port: this.#target.port, path: this.#target.pathname, method: "POST", headers: { ...this.t.headers, "content-length": Buffer.byteLength(body) } },
         (res) => {
           res.resume();
-          res.on("end", () => resolve({ ok: res.statusCode === opts.expectStatus, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+          res.on("end", () => resolve({ ok: res.statusCode === this.t.expectStatus, ms: elapsed() }));
         },
       );
-      req.on("error", () => resolve({ ok: false, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+      req.on("error", () => resolve({ ok: false, ms: elapsed() }));
       req.end(body);
     });
+  }
 
-  const run = async (durationMs: number) => {
-    const latencies: number[] = [];
-    let errors = 0;
+  async run(durationMs: number, into: Samples): Promise<void> {
     const started = Date.now();
     const deadline = started + durationMs;
     await Promise.all(
-      Array.from({ length: opts.concurrency }, async () => {
+      Array.from({ length: this.concurrency }, async () => {
         while (Date.now() < deadline) {
-          const r = await send();
-          if (r.ok) latencies.push(r.ms);
-          else errors++;
+          const r = await this.#send();
+          if (r.ok) into.latencies.push(r.ms);
+          else into.errors++;
         }
       }),
     );
-    return { latencies, errors, elapsedMs: Date.now() - started };
-  };
+    into.elapsedMs += Date.now() - started;
+  }
 
+  close(): void {
+    this.#agent.destroy();
+  }
+}
+
+/**
+ * Loads several targets in alternating rounds (A B A B …) with the same concurrency and payloads, so a
+ * busy machine slows them alike and their ratio stays meaningful. Each target is warmed up first.
+ */
+export async function interleavedLoad(
+  targets: Record<string, LoadTarget>,
+  opts: { concurrency: number; totalMsPerTarget: number; rounds: number; warmupMs: number },
+): Promise<Record<string, LoadResult>> {
+  const loops = Object.entries(targets).map(([name, t]) => ({ name, loop: new ClosedLoop(t, opts.concurrency), samples: { latencies: [], errors: 0, elapsedMs: 0 } as Samples }));
   try {
-    await run(opts.warmupMs);
-    const { latencies, errors, elapsedMs } = await run(opts.durationMs);
-    return {
-      ...summarise(latencies),
-      requestsPerSec: Math.round((latencies.length / elapsedMs) * 1000),
-      errors,
-      concurrency: opts.concurrency,
-      durationMs: elapsedMs,
-    };
+    for (const l of loops) await l.loop.run(opts.warmupMs, { latencies: [], errors: 0, elapsedMs: 0 });
+    for (let round = 0; round < opts.rounds; round++) {
+      for (const l of loops) await l.loop.run(opts.totalMsPerTarget / opts.rounds, l.samples);
+    }
+    return Object.fromEntries(
+      loops.map(({ name, samples }) => [
+        name,
+        {
+          ...summarise(samples.latencies),
+          requestsPerSec: Math.round((samples.latencies.length / samples.elapsedMs) * 1000),
+          errors: samples.errors,
+          concurrency: opts.concurrency,
+          durationMs: samples.elapsedMs,
+        },
+      ]),
+    );
   } finally {
-    agent.destroy();
+    for (const l of loops) l.loop.close();
   }
 }
