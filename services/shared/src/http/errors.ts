@@ -13,6 +13,11 @@ export class HttpError extends Error {
   }
 }
 
+/** The body of every error response, also where no Express response exists (a refused WebSocket upgrade). */
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, details: details ?? null } };
+}
+
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, "bad_request", message, details);
 export const unauthorized = (message = "missing or invalid token") => new HttpError(401, "unauthorized", message);
 export const notFound = (what = "resource") => new HttpError(404, "not_found", `${what} not found`);
@@ -55,9 +60,7 @@ export function errorHandler(log: { error: (o: object, m: string) => void }): Er
       httpError = new HttpError(500, "internal", "internal error");
     }
     if (res.headersSent) return;
-    res.status(httpError.status).json({
-      error: { code: httpError.code, message: httpError.message, details: httpError.details ?? null },
-    });
+    res.status(httpError.status).json(errorBody(httpError.code, httpError.message, httpError.details));
   };
 }
 

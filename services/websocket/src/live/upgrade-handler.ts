@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import type { Logger, TokenService } from "../../../shared/src";
+import { errorBody, type Logger, type TokenService } from "../../../shared/src";
 import { websocketUpgradesRejected } from "../../../shared/src/telemetry/websocket-metrics";
 import { BEARER_PROTOCOL, pathOf, tokenOfUpgrade } from "../domain/upgrade-token";
 import type { SocketHub } from "./socket-hub";
@@ -16,7 +16,7 @@ const MAX_INCOMING_PAYLOAD = 4 * 1024;
  * request never became a WebSocket, so there is no close frame to send).
  */
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message, details: null } });
+  const body = JSON.stringify(errorBody(code, message));
   socket.once("finish", () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
