@@ -234,7 +234,10 @@ describe("reminder-scheduler service (real PostgreSQL, fake sidecar)", () => {
     assert.equal(sidecar.jobs.get(`reminder-${future}`)?.dueTime, futureAt);
     assert.equal(sidecar.jobCalls.filter((c) => c.name === `reminder-${future}`).at(-1)?.body?.overwrite, true);
     await until("overdue reminder fired by the sweep", () => dueFor(overdue).length === 1);
+    // The publish is seen before the firing's transaction commits `fired`: wait for the commit.
+    for (let i = 0; i < 100 && (await row(overdue))?.state !== "fired"; i++) await pause(20);
     assert.equal((await row(overdue))?.state, "fired");
+    assert.equal(dueFor(overdue).length, 1);
   });
 
   it("when an event is invalid, then it is dropped; when it is reminder.due, then it is acknowledged and schedules nothing", async () => {
