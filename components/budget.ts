@@ -235,15 +235,29 @@ interface PodSpecLike {
   initContainers?: { name: string; resources?: unknown }[];
 }
 
+/** `maxReplicas` of every HPA by the name of the workload it scales (same namespace assumed). */
+export function hpaMaxReplicas(hpas: { spec?: { scaleTargetRef?: { name?: string }; maxReplicas?: number } }[]): Map<string, number> {
+  const max = new Map<string, number>();
+  for (const h of hpas) {
+    const target = h.spec?.scaleTargetRef?.name;
+    if (!target || typeof h.spec?.maxReplicas !== "number") throw new Error(`HPA without scaleTargetRef.name or maxReplicas: ${JSON.stringify(h.spec)}`);
+    max.set(target, Math.max(max.get(target) ?? 0, h.spec.maxReplicas));
+  }
+  return max;
+}
+
 /**
- * Budget lines of a Deployment/StatefulSet/DaemonSet manifest: its containers (an init container
+ * Budget lines of a Deployment/StatefulSet/DaemonSet manifest (at `autoscaledTo` replicas when an HPA
+ * may scale it that far): its containers (an init container
  * counts where it is larger than the sum of the containers, as the scheduler does) and, when Dapr
  * injects a sidecar, the sidecar from the `dapr.io/sidecar-*-request` annotations.
  */
-export function workloadLines(kind: string, manifest: { metadata?: { name?: string }; spec?: Values }, nodeCount: number): BudgetLine[] {
+export function workloadLines(kind: string, manifest: { metadata?: { name?: string }; spec?: Values }, nodeCount: number, autoscaledTo?: number): BudgetLine[] {
   const name = manifest.metadata?.name ?? "(unnamed)";
   const spec = manifest.spec ?? {};
-  const replicas = kind === "DaemonSet" ? nodeCount : ((spec.replicas as number | undefined) ?? 1);
+  // An autoscaled workload is budgeted at its HPA maximum: scale-out must not be what breaks the node.
+  const declared = kind === "DaemonSet" ? nodeCount : ((spec.replicas as number | undefined) ?? 1);
+  const replicas = Math.max(declared, autoscaledTo ?? 0);
   const template = (spec.template ?? {}) as { metadata?: { annotations?: Record<string, string> }; spec?: PodSpecLike };
   const pod = template.spec ?? {};
   const containers = (pod.containers ?? []).map((c) => requestsOf(c.resources, `${kind} ${name}, container ${c.name}`));

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { budgetTable, chartLines, k3sBaseline, sumBudget, workloadLines, type BudgetLine, type BudgetResult } from "../../components/budget";
+import { budgetTable, chartLines, hpaMaxReplicas, k3sBaseline, sumBudget, workloadLines, type BudgetLine, type BudgetResult } from "../../components/budget";
 import { byType, installMocks, promiseOf, resources, reveal, setCloudStackConfig } from "./cloud-cluster-mocks";
 
 const root = join(__dirname, "..", "..");
@@ -22,6 +22,7 @@ const WORKLOAD_KINDS: Record<string, string> = {
 describe("cloud budget (whole cloud stack under mocks)", () => {
   let result: BudgetResult;
   let nodeCount: number;
+  let autoscaled: Map<string, number>;
 
   before(async () => {
     const program = await import("../../stacks/index.js");
@@ -34,9 +35,12 @@ describe("cloud budget (whole cloud stack under mocks)", () => {
       const values = reveal<Record<string, unknown>>(release.inputs.values) ?? {};
       lines.push(...chartLines(String(release.inputs.chart), values, nodeCount));
     }
+    autoscaled = hpaMaxReplicas(byType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((h) => reveal(h.inputs)));
     for (const r of resources) {
       const kind = WORKLOAD_KINDS[r.type.toLowerCase()];
-      if (kind) lines.push(...workloadLines(kind, reveal(r.inputs), nodeCount));
+      if (!kind) continue;
+      const manifest = reveal<{ metadata?: { name?: string } }>(r.inputs);
+      lines.push(...workloadLines(kind, manifest, nodeCount, kind === "Deployment" ? autoscaled.get(manifest.metadata?.name ?? "") : undefined));
     }
     // A stable order for the table (registration order is not): k3s as declared, then charts, then
     // each app followed by its sidecar.
@@ -54,6 +58,15 @@ describe("cloud budget (whole cloud stack under mocks)", () => {
     assert.ok(byType("kubernetes:helm.sh/v3:Release").length >= 3, "platform charts are installed");
     assert.ok(result.lines.some((l) => l.source === "app"), "app workloads are counted");
     assert.ok(result.lines.some((l) => l.source === "sidecar"), "Dapr sidecars are counted");
+  });
+
+  it("when a Deployment has an HPA, then it is budgeted at the HPA's maxReplicas (app container and sidecar)", () => {
+    assert.ok(autoscaled.size >= 2, "backend and event-processor are autoscaled");
+    for (const [name, max] of autoscaled) {
+      assert.ok(max > 1);
+      assert.equal(result.lines.find((l) => l.component === name)!.replicas, max, name);
+      assert.equal(result.lines.find((l) => l.component === `${name}/daprd`)!.replicas, max, `${name}/daprd`);
+    }
   });
 
   it("when the requests are summed, then they stay within 80% of 2 OCPU / 12 GB", () => {

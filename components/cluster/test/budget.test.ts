@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { budgetTable, chartLines, k3sBaseline, parseCpu, parseMemory, requestsOf, sumBudget, workloadLines, type BudgetLine } from "../../budget";
+import { budgetTable, chartLines, hpaMaxReplicas, k3sBaseline, parseCpu, parseMemory, requestsOf, sumBudget, workloadLines, type BudgetLine } from "../../budget";
 
 describe("budget arithmetic", () => {
   it("when quantities use Kubernetes suffixes, then they convert to millicores and MiB", () => {
@@ -103,5 +103,20 @@ describe("budget arithmetic", () => {
       () => workloadLines("StatefulSet", { metadata: { name: "pg" }, spec: { template: { spec: { containers: [{ name: "pg" }] } } } }, 1),
       /StatefulSet pg, container pg: no explicit CPU and memory requests/,
     );
+  });
+
+  it("when an HPA scales a Deployment, then its app and sidecar lines count the HPA maximum, never less than the declared replicas", () => {
+    const max = hpaMaxReplicas([{ spec: { scaleTargetRef: { name: "backend" }, maxReplicas: 4 } }]);
+    assert.equal(max.get("backend"), 4);
+    const deployment = {
+      metadata: { name: "backend" },
+      spec: {
+        replicas: 2,
+        template: { metadata: { annotations: { "dapr.io/enabled": "true", "dapr.io/sidecar-cpu-request": "20m", "dapr.io/sidecar-memory-request": "48Mi" } }, spec: { containers: [{ name: "backend", resources: req("25m", "96Mi") }] } },
+      },
+    };
+    assert.deepEqual(workloadLines("Deployment", deployment, 1, max.get("backend")).map((l) => l.replicas), [4, 4]);
+    assert.deepEqual(workloadLines("Deployment", deployment, 1, 1).map((l) => l.replicas), [2, 2]);
+    assert.throws(() => hpaMaxReplicas([{ spec: { maxReplicas: 2 } }]), /HPA without scaleTargetRef/);
   });
 });
