@@ -207,10 +207,11 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
       assert.equal(backend.children.has(t.id), false);
     });
 
-    it("when the backend no longer knows the task, then the event is dropped", async () => {
+    it("when the task was deleted after it was completed, then the series ends quietly (no next occurrence, no dead letter)", async () => {
       const t = completedRecurring();
       backend.tasks.delete(t.id);
-      assert.equal(await deliver(a, taskEvent("task.completed", t)), "DROP");
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "SUCCESS");
+      assert.equal(backend.children.has(t.id), false);
     });
 
     it("when the task was reopened (409), then the event is retried", async () => {

@@ -6,7 +6,7 @@ import type { BackendTasksClient } from "../clients/backend-tasks";
 export const RECURRENCE_CONSUMER = "recurrence";
 
 /** What one delivery did about recurrence. */
-export type RecurrenceOutcome = "not-recurring" | "series-ended" | "created" | "existed" | "already-done";
+export type RecurrenceOutcome = "not-recurring" | "series-ended" | "task-deleted" | "created" | "existed" | "already-done";
 
 /**
  * On `task.completed` of a recurring task, has the backend create the next occurrence. Exactly once
@@ -26,7 +26,9 @@ export class RecurringTaskConsumer {
     const completed = event.data.task;
 
     const current = await this.backend.getTask(completed.id);
-    if (!current) throw new PermanentEventError(`task ${completed.id} no longer exists`);
+    // Completing a recurring task and then deleting it is ordinary use, not a poison event: the user
+    // ended the series. Dead-lettering it would page an operator for nothing.
+    if (!current) return this.seriesDeleted(completed.id, event.id);
 
     let next;
     try {
@@ -49,12 +51,18 @@ export class RecurringTaskConsumer {
     }
 
     const result = await this.backend.createNextOccurrence(completed.id, { ...next, correlationId: event.correlationId });
-    if (result === "task-not-found") throw new PermanentEventError(`task ${completed.id} no longer exists`);
+    if (result === "task-not-found") return this.seriesDeleted(completed.id, event.id);
     // Reopened since, or not committed yet on the backend's side: worth another try later.
     if (result === "task-not-completed") throw new Error(`task ${completed.id} is not completed (409)`);
     await this.markDone(event.id);
     this.log.info({ taskId: completed.id, eventId: event.id, dueAt: next.dueAt, result }, "next occurrence");
     return result;
+  }
+
+  private async seriesDeleted(taskId: string, eventId: string): Promise<"task-deleted"> {
+    await this.markDone(eventId);
+    this.log.info({ taskId, eventId }, "task deleted since it was completed: the series ends");
+    return "task-deleted";
   }
 
   private async alreadyDone(eventId: string): Promise<boolean> {
