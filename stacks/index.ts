@@ -116,7 +116,7 @@ export const grafanaUrl = pulumi.interpolate`${scheme}://${host}/grafana`;
 export const grafanaLogin = `user "admin"; password: pulumi stack output grafanaAdminPassword --show-secrets -s ${pulumi.getStack()}`;
 export const grafanaAdminPassword = platform.grafanaAdminPassword;
 export const hostsEntry =
-  config.stack === "local" ? pulumi.interpolate`add to /etc/hosts: "$(minikube -p ${buildProfile} ip) ${host}" (or 127.0.0.1 with \`minikube tunnel\`)` : undefined;
+  config.stack === "local" ? pulumi.interpolate`add to /etc/hosts: "$(minikube -p ${buildProfile} ip) ${host}" (macOS/Windows docker driver: 127.0.0.1 and \`kubectl -n traefik port-forward svc/traefik 80:80\`)` : undefined;
 export const publicIp = cloud?.publicIp;
 export const sshCommand = cloud?.sshCommand;
 export const kubeconfig = cloud ? pulumi.secret(cloud.kubeconfig) : undefined;
