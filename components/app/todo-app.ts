@@ -215,6 +215,8 @@ export class TodoApp extends pulumi.ComponentResource {
         ...self,
         // The injector must be running before the pods are created, or they start without a sidecar.
         dependsOn: [image, configMap, binding, webAccount, quota, limits, ...secrets, ...daprObjects, ...args.dependsOn, args.daprRelease],
+        // The HPA owns the replica count once it exists; re-applying ours on every `up` would fight it.
+        ignoreChanges: AUTOSCALED_APPS.includes(a.id) ? ["spec.replicas"] : [],
       });
       new k8s.core.v1.Service(`${name}-${a.id}`, serviceManifest(workload), inNs);
       new k8s.policy.v1.PodDisruptionBudget(`${name}-${a.id}`, pdbManifest(workload), inNs);
