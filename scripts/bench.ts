@@ -23,8 +23,8 @@ const quick = args.includes("--quick");
 const fromSource = args.includes("--from-source");
 const logLevel = args.find((a) => a.startsWith("--log-level="))?.split("=")[1] ?? "info";
 const plan = quick
-  ? { loadMs: 3000, rounds: 3, warmupMs: 500, sequential: 30, sustained: 60, reminders: 50, reminderLeadMs: 3000 }
-  : { loadMs: 10_000, rounds: 5, warmupMs: 2000, sequential: 200, sustained: 400, reminders: 200, reminderLeadMs: 5000 };
+  ? { loadMs: 3000, rounds: 3, warmupMs: 500, sequential: 30, sustained: 60, reminders: 50, reminderLeadMs: 3000, remindersDuePerSec: 50 }
+  : { loadMs: 10_000, rounds: 5, warmupMs: 2000, sequential: 200, sustained: 400, reminders: 200, reminderLeadMs: 5000, remindersDuePerSec: 50 };
 const CONCURRENCY = 16;
 const targets = { ratioToBaseline: 0.6, eventPipelineP99Ms: 50, reminderLatenessP99Ms: 1000, idleRssMbPerService: 120 };
 
@@ -120,8 +120,8 @@ async function main(): Promise<void> {
     progress(`eventPipeline: ${plan.sequential} sequential completions, ${plan.sustained} at concurrency 8`);
     const eventPipeline = await measureEventPipeline(runtime.url, { sequential: plan.sequential, sustained: plan.sustained });
 
-    progress(`reminderLateness: ${plan.reminders} reminders ${plan.reminderLeadMs} ms ahead`);
-    const reminderLateness = await measureReminderLateness(runtime.url, { count: plan.reminders, leadMs: plan.reminderLeadMs });
+    progress(`reminderLateness: ${plan.reminders} reminders from ${plan.reminderLeadMs} ms ahead, due at ${plan.remindersDuePerSec}/s`);
+    const reminderLateness = await measureReminderLateness(runtime.url, { count: plan.reminders, leadMs: plan.reminderLeadMs, duePerSec: plan.remindersDuePerSec });
     const rssAfterLoadMb = rssOf(runtime);
 
     const services = Object.keys(idleRssMb) as AppId[];
