@@ -12,7 +12,7 @@ import { createInterface } from "node:readline";
 import type { LocalRuntime } from "../services/runtime/src/local-runtime";
 import type { AppId } from "../services/shared/src/topology";
 import { signUpBenchUser } from "./bench/bench-api";
-import { interleavedLoad, type LoadResult } from "./bench/closed-loop-load";
+import type { LoadResult } from "./bench/closed-loop-load";
 import { measureEventPipeline } from "./bench/event-pipeline";
 import { waitForOutboxDrained } from "./bench/outbox-drain";
 import { measureReminderLateness } from "./bench/reminder-lateness";
@@ -31,8 +31,8 @@ const targets = { ratioToBaseline: 0.6, eventPipelineP99Ms: 50, reminderLateness
 const progress = (m: string) => process.stderr.write(`bench: ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The payload of every create, ours and baseline alike. */
-const payload = (i: number) => ({ title: `bench task ${i}`, description: "d".repeat(200), priority: "medium", tags: ["bench", "load"] });
+/** The payload of every create, ours and baseline alike (the load generator appends ` <i>` to the title). */
+const PAYLOAD = { title: "bench task", description: "d".repeat(200), priority: "medium", tags: ["bench", "load"] };
 
 function rssOf(runtime: LocalRuntime): Record<string, number> {
   return Object.fromEntries(serviceProcesses(runtime.services).map((p) => [p.appId, residentMb(p.pid)]));
@@ -50,26 +50,40 @@ async function startBaseline(databaseUrl: string): Promise<{ url: string; child:
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
+/** Runs the load plan in a child process (see load-process.ts) and returns its results. */
+async function runLoadProcess(plan: unknown): Promise<Record<string, LoadResult>> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "bench/load-process.ts"), JSON.stringify(plan)], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`load generator exited ${code}`);
+  return JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, LoadResult>;
+}
+
 async function measureCreateTask(runtime: LocalRuntime) {
   const token = await signUpBenchUser(runtime.url);
-  const body = (i: number) => JSON.stringify(payload(i));
   const json = { "content-type": "application/json" };
   const authorised = { ...json, authorization: `Bearer ${token}` };
   const baseline = await startBaseline(runtime.databaseUrl);
   try {
     progress(`createTask: ours (gateway → backend), the backend without the gateway, and the bare Express + pg baseline; concurrency ${CONCURRENCY}, ${plan.loadMs} ms each in ${plan.rounds} alternating rounds`);
-    const results = await interleavedLoad(
-      {
-        baseline: { url: `${baseline.url}/tasks`, headers: json, body, expectStatus: 201 },
-        ours: { url: `${runtime.url}/api/tasks`, headers: authorised, body, expectStatus: 201 },
-        backendWithoutGateway: { url: `${runtime.serviceUrl("backend")}/api/tasks`, headers: authorised, body, expectStatus: 201 },
+    const results = await runLoadProcess({
+      targets: {
+        baseline: { url: `${baseline.url}/tasks`, headers: json, expectStatus: 201 },
+        ours: { url: `${runtime.url}/api/tasks`, headers: authorised, expectStatus: 201 },
+        backendWithoutGateway: { url: `${runtime.serviceUrl("backend")}/api/tasks`, headers: authorised, expectStatus: 201 },
       },
-      { concurrency: CONCURRENCY, totalMsPerTarget: plan.loadMs, rounds: plan.rounds, warmupMs: plan.warmupMs },
-    );
+      payload: PAYLOAD,
+      concurrency: CONCURRENCY,
+      totalMsPerTarget: plan.loadMs,
+      rounds: plan.rounds,
+      warmupMs: plan.warmupMs,
+    });
     const { ours, baseline: bare, backendWithoutGateway } = results as Record<"ours" | "baseline" | "backendWithoutGateway", LoadResult>;
     return {
       concurrency: CONCURRENCY,
-      payloadBytes: Buffer.byteLength(body(0)),
+      payloadBytes: Buffer.byteLength(JSON.stringify({ ...PAYLOAD, title: `${PAYLOAD.title} 1000` })),
+      loadGenerator: "closed loop, node:http keep-alive, in its own process",
       ours,
       baseline: bare,
       backendWithoutGateway,

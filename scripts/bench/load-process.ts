@@ -1,0 +1,29 @@
+/**
+ * The createTask load generator as a process of its own, so it does not share an event loop with the
+ * system under test (the local runtime's gateway and sidecar live in the bench process). Reads its plan
+ * as JSON from argv[2]; prints the results as one JSON line.
+ */
+import { interleavedLoad } from "./closed-loop-load";
+
+interface LoadPlan {
+  targets: Record<string, { url: string; headers: Record<string, string>; expectStatus: number }>;
+  /** Every request sends this payload, with ` <i>` appended to its title. */
+  payload: { title: string } & Record<string, unknown>;
+  concurrency: number;
+  totalMsPerTarget: number;
+  rounds: number;
+  warmupMs: number;
+}
+
+async function main() {
+  const plan = JSON.parse(process.argv[2] ?? "") as LoadPlan;
+  const body = (i: number) => JSON.stringify({ ...plan.payload, title: `${plan.payload.title} ${i}` });
+  const targets = Object.fromEntries(Object.entries(plan.targets).map(([name, t]) => [name, { ...t, body }]));
+  const results = await interleavedLoad(targets, plan);
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
