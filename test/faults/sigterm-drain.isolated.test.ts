@@ -1,12 +1,25 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { LocalDapr } from "../../services/runtime/src/dapr/local-dapr";
 import { createTestDatabase, freePort, stopTestDatabases, type TestDatabase } from "../../services/testing/database";
 import { databasePool, eventually, request, signUp, type Pool } from "./support/fault-runtime";
 
 type Outcome = { status: number; id?: string } | { error: string };
+
+/** Whether something still listens on the port (a bare TCP connect, so no request is ever accepted). */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
 
 /** One POST on a connection of its own, so "refused" (never accepted) and "reset" (accepted, then cut) differ. */
 function postTask(baseUrl: string, token: string, title: string): Promise<Outcome> {
@@ -84,7 +97,7 @@ describe("faults: SIGTERM under load (backend process)", function () {
         "writes blocked inside the backend",
       );
       backend.kill("SIGTERM");
-      await new Promise((r) => setTimeout(r, 300));
+      await eventually(() => listening(Number(new URL(baseUrl).port)), (up) => !up, 10_000, "the listener closed after SIGTERM");
       // Arriving after the signal: the listener is closed, so these are refused, never accepted and cut.
       afterSignal.push(...(await Promise.all(Array.from({ length: 4 }, (_, i) => postTask(baseUrl, token, `after signal ${i}`)))));
     } finally {
