@@ -6,7 +6,7 @@ import { apps, type AppId } from "../../services/shared/src/topology";
 import type { ResourceSpec } from "../../stacks/config";
 import type { BrokerConnection } from "../platform/platform";
 import { daprResources, type BrokerSpec } from "./dapr-resources";
-import { ingressManifest } from "./ingress-manifest";
+import { HTTPS_REDIRECT_MIDDLEWARE, httpsRedirectMiddlewareManifest, ingressManifest } from "./ingress-manifest";
 import { serviceImageTag } from "./image-tag";
 import { cpuCores, limitRange, memoryMi, networkPolicies, resourceQuota } from "./namespace-policies";
 import { ServiceImage, type ImageBuildTarget } from "./service-image";
@@ -228,15 +228,25 @@ export class TodoApp extends pulumi.ComponentResource {
       }
     }
 
+    // Cloud: plain HTTP to the app is redirected to HTTPS. The Middleware CRD comes with the Traefik
+    // release (in args.dependsOn); the Ingress waits for the Middleware, as a router naming a missing
+    // middleware is dropped by Traefik.
+    const httpsRedirect = args.tls
+      ? new k8s.apiextensions.CustomResource(
+          `${name}-middleware-${HTTPS_REDIRECT_MIDDLEWARE}`,
+          httpsRedirectMiddlewareManifest({ namespace: ns, name: HTTPS_REDIRECT_MIDDLEWARE }),
+          { ...self, dependsOn: [namespace, ...args.dependsOn] },
+        )
+      : undefined;
     new k8s.networking.v1.Ingress(
       `${name}-ingress`,
       ingressManifest({
         namespace: ns,
         host: args.host,
         ingressClassName: args.ingressClassName,
-        tls: args.tls ? { clusterIssuer: args.tls.clusterIssuer, secretName: "todo-tls" } : undefined,
+        tls: args.tls ? { clusterIssuer: args.tls.clusterIssuer, secretName: "todo-tls", httpsRedirectMiddleware: HTTPS_REDIRECT_MIDDLEWARE } : undefined,
       }),
-      { ...inNs, dependsOn: [namespace, ...policies, ...args.dependsOn] },
+      { ...inNs, dependsOn: [namespace, ...policies, ...args.dependsOn, ...(httpsRedirect ? [httpsRedirect] : [])] },
     );
 
     this.registerOutputs({ images: this.images });

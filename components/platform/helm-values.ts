@@ -100,7 +100,9 @@ export function traefikValues(o: TraefikValuesOptions) {
     ...(onNode ? { additionalArguments: [`--providers.kubernetesingress.ingressendpoint.hostname=${o.nodeHost}`] } : {}),
     ports: {
       web: { ...(onNode ? { hostPort: 80 } : {}) },
-      websecure: { ...(onNode ? { hostPort: 443 } : {}) },
+      // Explicit (it is the chart's default): the app Ingress gets TLS from this entry point, not from a
+      // router annotation, so that its routers also answer plain HTTP on `web` with a redirect.
+      websecure: { tls: { enabled: true }, ...(onNode ? { hostPort: 443 } : {}) },
     },
     service: { type: onNode ? "NodePort" : "LoadBalancer" },
     logs: { general: { format: "json", level: "INFO" }, access: { enabled: true, format: "json" } },

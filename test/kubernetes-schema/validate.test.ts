@@ -57,6 +57,13 @@ describe("Kubernetes schema validation", () => {
     assert.notDeepEqual(await validateKubernetesObject(monitor), []);
   });
 
+  it("when a Traefik Middleware is a redirectScheme to https, then it passes; when permanent is not a boolean, the CRD schema rejects it", async () => {
+    const middleware = { apiVersion: "traefik.io/v1alpha1", kind: "Middleware", metadata: { name: "redirect-https", namespace: "todo" }, spec: { redirectScheme: { scheme: "https", permanent: true } } };
+    assert.deepEqual(await validateKubernetesObject(middleware), []);
+    const errors = await validateKubernetesObject({ ...middleware, spec: { redirectScheme: { scheme: "https", permanent: "yes" } } });
+    assert.ok(errors.some((e) => /redirectScheme\/permanent/.test(e)), errors.join("\n"));
+  });
+
   it("when a kind has no known schema, then it is an error rather than a silent pass", async () => {
     const errors = await validateKubernetesObject({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } });
     assert.match(errors[0], /no schema known/);
@@ -66,5 +73,6 @@ describe("Kubernetes schema validation", () => {
     assert.equal(modelModule("v1", "Secret"), "kubernetes-models/v1/Secret");
     assert.equal(modelModule("networking.k8s.io/v1", "Ingress"), "kubernetes-models/networking.k8s.io/v1/Ingress");
     assert.equal(modelModule("cert-manager.io/v1", "ClusterIssuer"), "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer");
+    assert.equal(modelModule("traefik.io/v1alpha1", "Middleware"), "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware");
   });
 });

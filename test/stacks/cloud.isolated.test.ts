@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import type * as pulumi from "@pulumi/pulumi";
+import { validateKubernetesObject } from "../kubernetes-schema/validate";
 import { byType, calls, dependencyNames, installMocks, isSecret, isSecretValue, MOCK_ADS, named, promiseOf, resources, reveal, setCloudStackConfig } from "./cloud-cluster-mocks";
 
 setCloudStackConfig();
@@ -226,6 +227,31 @@ describe("cloud stack (stacks/index.ts with Pulumi.cloud.yaml) under mocks", () 
     assert.match(issuer.spec.acme.server, /acme-staging-v02\.api\.letsencrypt\.org/, "issuer: staging in Pulumi.cloud.yaml");
     assert.equal(issuer.spec.acme.email, "you@example.com");
     assert.ok(issuer.spec.acme.solvers.some((s: { http01?: { ingress?: unknown } }) => s.http01?.ingress), "HTTP-01 solver through the ingress controller");
+  });
+
+  it("when the ingress is planned, then plain HTTP is redirected to HTTPS by a schema-valid Middleware of the app namespace, created after the Traefik release, and only the app Ingress uses it", async () => {
+    const middlewares = byType("kubernetes:traefik.io/v1alpha1:Middleware");
+    assert.deepEqual(middlewares.map((m) => m.name), ["app-middleware-redirect-https"]);
+    const middleware = specOf(middlewares[0]);
+    assert.equal(middleware.metadata.namespace, "todo");
+    assert.deepEqual(middleware.spec, { redirectScheme: { scheme: "https", permanent: true } });
+    assert.deepEqual(await validateKubernetesObject(middleware), []);
+    // The Middleware CRD is installed by the Traefik chart.
+    assert.ok(dependencyNames("app-middleware-redirect-https").includes("platform-traefik"), "the Middleware depends on the Traefik release");
+
+    const [ingress] = byType("kubernetes:networking.k8s.io/v1:Ingress").filter((r) => r.name === "app-ingress").map(specOf);
+    const annotations = ingress.metadata.annotations;
+    assert.equal(annotations["traefik.ingress.kubernetes.io/router.middlewares"], `todo-${middleware.metadata.name}@kubernetescrd`);
+    assert.equal(annotations["traefik.ingress.kubernetes.io/router.entrypoints"], "web,websecure", "the routers must see plain HTTP to redirect it");
+    assert.equal(annotations["traefik.ingress.kubernetes.io/router.tls"], undefined, "a TLS-only router would ignore plain HTTP");
+    assert.ok(dependencyNames("app-ingress").includes("app-middleware-redirect-https"), "the Ingress waits for its Middleware");
+    assert.deepEqual(await validateKubernetesObject(ingress), []);
+    // TLS on websecure comes from the entry point.
+    const traefik = byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "platform-traefik")!;
+    assert.deepEqual(reveal(traefik.inputs.values).ports.websecure.tls, { enabled: true });
+    // No other Ingress in the plan (Grafana's comes from its chart) names the redirect.
+    const others = byType("kubernetes:networking.k8s.io/v1:Ingress").filter((r) => r.name !== "app-ingress").map(specOf);
+    for (const o of others) assert.equal(o.metadata.annotations?.["traefik.ingress.kubernetes.io/router.middlewares"], undefined, o.metadata.name);
   });
 
   it("when the broker is Redpanda Cloud, then the pubsub component is Kafka with SASL password auth, SHA-256, 30s init timeout, oldest offset and a Secret for the password", () => {

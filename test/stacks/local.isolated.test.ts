@@ -131,6 +131,9 @@ describe("local stack (Minikube) under mocks", () => {
       [["/api/notifications", "notification"], ["/api", "backend"], ["/ws", "websocket"], ["/", "frontend"]],
     );
     assert.equal(ing.spec.tls, undefined);
+    // No TLS locally, so no HTTPS redirect: plain HTTP on `web` is served.
+    assert.deepEqual(ing.metadata.annotations, { "traefik.ingress.kubernetes.io/router.entrypoints": "web" });
+    assert.deepEqual(ofKind("Middleware"), []);
   });
 
   it("when the Dapr resources are rendered, then they match topology.ts (Redis pub/sub, dead letters, cron, per-replica group)", () => {

@@ -8,7 +8,7 @@ describe("Helm values", () => {
   it("when Traefik runs on Minikube, then it binds the node's 80/443, is a NodePort Service and reports the host as the Ingress address", () => {
     const v = traefikValues({ ingressClassName: "traefik", nodeHost: "todo-app.local", serviceMonitor: true });
     assert.equal(v.service.type, "NodePort", "a LoadBalancer stays <pending> on Minikube and Helm's wait never ends");
-    assert.deepEqual(v.ports, { web: { hostPort: 80 }, websecure: { hostPort: 443 } });
+    assert.deepEqual(v.ports, { web: { hostPort: 80 }, websecure: { tls: { enabled: true }, hostPort: 443 } });
     assert.equal(v.providers.kubernetesIngress.publishedService.enabled, false);
     assert.deepEqual(v.additionalArguments, ["--providers.kubernetesingress.ingressendpoint.hostname=todo-app.local"]);
   });
@@ -16,7 +16,7 @@ describe("Helm values", () => {
   it("when Traefik runs on k3s, then its LoadBalancer Service (ServiceLB on the node's 80/443) is published into the Ingress status", () => {
     const v = traefikValues({ ingressClassName: "traefik", serviceMonitor: true });
     assert.equal(v.service.type, "LoadBalancer");
-    assert.deepEqual(v.ports, { web: {}, websecure: {} });
+    assert.deepEqual(v.ports, { web: {}, websecure: { tls: { enabled: true } } }, "websecure terminates TLS for the app Ingress");
     assert.equal(v.providers.kubernetesIngress.publishedService.enabled, true);
     assert.equal("additionalArguments" in v, false);
     assert.deepEqual(v.ingressClass, { enabled: true, isDefaultClass: true, name: "traefik" });
