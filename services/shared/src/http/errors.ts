@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { z } from "zod";
+import { isDatabaseUnavailable } from "../db/unavailable";
 
 /** The one HTTP error shape: `{"error":{"code","message","details"}}`. */
 export class HttpError extends Error {
@@ -55,7 +56,12 @@ export function errorHandler(log: { error: (o: object, m: string) => void }): Er
       httpError = new HttpError(415, "unsupported_media_type", err.message);
     else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500)
       httpError = new HttpError(err.status, "bad_request", String(err.message ?? "bad request"));
-    else {
+    else if (isDatabaseUnavailable(err)) {
+      // A restart or failover, not a bug: worth a retry (as with any 5xx, a COMMIT whose reply was lost
+      // may have taken effect).
+      httpError = new HttpError(503, "unavailable", "the database is unavailable; retry shortly");
+      if (!res.headersSent) res.setHeader("Retry-After", "1");
+    } else {
       log.error({ err, reqId: req.id }, "unhandled error");
       httpError = new HttpError(500, "internal", "internal error");
     }
