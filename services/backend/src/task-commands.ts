@@ -3,7 +3,7 @@ import type pg from "pg";
 import { conflict, inTransaction, notFound, preconditionFailed, type Task } from "../../shared/src";
 import { taskOperations } from "../../shared/src/telemetry/task-metrics";
 import { appendToOutbox } from "./data/outbox";
-import { deleteTask, findChildOf, findTask, insertTask, updateTask } from "./data/tasks";
+import { deleteTask, findChildOf, findTask, insertTask, insertTaskWithEvents, updateTask } from "./data/tasks";
 import { satisfies, type IfMatch } from "./domain/if-match";
 import { applyPatch, completeTask, newTask, nextOccurrence } from "./domain/task-changes";
 import { eventsFor, type TaskChange } from "./domain/task-events";
@@ -31,7 +31,8 @@ export class TaskCommands {
 
   async create(input: CreateTaskInput, ctx: CommandContext): Promise<Task> {
     const rec = newTask(input, { id: randomUUID(), userId: ctx.userId }, this.clock());
-    await this.write("create", { kind: "created", task: rec.task }, ctx.correlationId, (c) => insertTask(c, rec));
+    await insertTaskWithEvents(this.db, rec, eventsFor({ kind: "created", task: rec.task }, this.eventContext(ctx.correlationId)));
+    this.committed("create");
     return rec.task;
   }
 
@@ -105,14 +106,6 @@ export class TaskCommands {
       throw preconditionFailed("the task has changed since you read it", { currentVersion: before.task.version });
     }
     return before;
-  }
-
-  private async write(operation: string, change: TaskChange, correlationId: string, apply: (c: pg.PoolClient) => Promise<void>) {
-    await inTransaction(this.db, async (c) => {
-      await apply(c);
-      await appendToOutbox(c, eventsFor(change, this.eventContext(correlationId)));
-    });
-    this.committed(operation);
   }
 
   private committed(operation: string) {

@@ -5,9 +5,21 @@ type Db = pg.Pool | pg.PoolClient;
 
 /** Written in the same transaction as the task change the events describe. */
 export async function appendToOutbox(db: Db, events: AnyEvent[]): Promise<void> {
-  for (const e of events) {
-    await db.query("INSERT INTO backend.outbox (event_id, task_id, type, payload) VALUES ($1, $2, $3, $4)", [e.id, e.subject, e.type, JSON.stringify(e)]);
-  }
+  if (events.length === 0) return;
+  await db.query(`INSERT INTO backend.outbox (event_id, task_id, type, payload) ${OUTBOX_ROWS}`, outboxParams(events));
+}
+
+/**
+ * The outbox rows of `events` as one SELECT over arrays, in the events' order (so `seq` keeps it): one
+ * round trip for any number of events. Its parameters are `outboxParams(events, offset)`.
+ */
+export function outboxRows(offset = 0): string {
+  return `SELECT * FROM unnest($${offset + 1}::text[], $${offset + 2}::uuid[], $${offset + 3}::text[], $${offset + 4}::jsonb[])`;
+}
+const OUTBOX_ROWS = outboxRows();
+
+export function outboxParams(events: AnyEvent[]): unknown[] {
+  return [events.map((e) => e.id), events.map((e) => e.subject), events.map((e) => e.type), events.map((e) => JSON.stringify(e))];
 }
 
 export interface OutboxRow {

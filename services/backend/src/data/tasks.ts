@@ -1,8 +1,9 @@
 import type pg from "pg";
-import type { Task } from "../../../shared/src";
+import type { AnyEvent, Task } from "../../../shared/src";
 import type { TaskRecord } from "../domain/task-record";
 import type { ListCursor } from "../domain/list-cursor";
 import type { ListTasksInput, SortKey } from "../domain/task-input";
+import { outboxParams, outboxRows } from "./outbox";
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -56,14 +57,29 @@ function toRecord(r: TaskRow): TaskRecord {
   };
 }
 
-export async function insertTask(db: Db, rec: TaskRecord): Promise<void> {
-  const t = rec.task;
-  await db.query(
-    `INSERT INTO backend.tasks (id, user_id, title, description, status, priority, tags, due_at, remind_at, recurrence,
+const INSERT_TASK = `INSERT INTO backend.tasks (id, user_id, title, description, status, priority, tags, due_at, remind_at, recurrence,
        series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-    [t.id, t.userId, t.title, t.description, t.status, t.priority, t.tags, t.dueAt, t.remindAt, t.recurrence,
-      rec.seriesId, rec.seriesIndex, rec.seriesStart, rec.parentTaskId, t.createdAt, t.updatedAt, t.completedAt, t.version],
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`;
+
+function insertTaskParams(rec: TaskRecord): unknown[] {
+  const t = rec.task;
+  return [t.id, t.userId, t.title, t.description, t.status, t.priority, t.tags, t.dueAt, t.remindAt, t.recurrence,
+    rec.seriesId, rec.seriesIndex, rec.seriesStart, rec.parentTaskId, t.createdAt, t.updatedAt, t.completedAt, t.version];
+}
+
+export async function insertTask(db: Db, rec: TaskRecord): Promise<void> {
+  await db.query(INSERT_TASK, insertTaskParams(rec));
+}
+
+/**
+ * A new task and its outbox events in ONE statement: a statement is atomic on its own, so this needs no
+ * BEGIN/COMMIT — one round trip where a transaction takes four (measured: it is the create path's cost).
+ */
+export async function insertTaskWithEvents(db: Db, rec: TaskRecord, events: AnyEvent[]): Promise<void> {
+  await db.query(
+    `WITH task AS (${INSERT_TASK} RETURNING id)
+     INSERT INTO backend.outbox (event_id, task_id, type, payload) ${outboxRows(18)}`,
+    [...insertTaskParams(rec), ...outboxParams(events)],
   );
 }
 
