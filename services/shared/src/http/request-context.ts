@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
 import type { Logger } from "../telemetry/logger";
 import { httpRequestDuration, httpRequests } from "../telemetry/http-metrics";
+import { cronBindings } from "../topology";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -11,6 +12,7 @@ declare module "express-serve-static-core" {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const SIDECAR_TRAFFIC = new RegExp(`^/(events|job|internal)/|^/(${cronBindings.map((b) => b.name).join("|")})$`);
 
 /**
  * Gives every request an id (the caller's `x-request-id` when well-formed), a child logger carrying
@@ -29,9 +31,12 @@ export function requestContext(log: Logger): RequestHandler {
       const labels = { route, method: req.method, status: String(res.statusCode) };
       httpRequests.inc(labels);
       httpRequestDuration.observe(labels, seconds);
-      if (route !== "/healthz" && route !== "/readyz" && route !== "/metrics") {
-        req.log.info({ method: req.method, url: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(seconds * 1000) }, "request");
-      }
+      if (route === "/healthz" || route === "/readyz" || route === "/metrics") return;
+      const line = { method: req.method, url: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(seconds * 1000) };
+      // Sidecar traffic (event deliveries, job callbacks, service invocation, cron) is several lines per
+      // user request and is counted in the metrics: log it at debug unless it failed.
+      if (SIDECAR_TRAFFIC.test(line.url) && res.statusCode < 400) req.log.debug(line, "request");
+      else req.log.info(line, "request");
     });
     next();
   };
