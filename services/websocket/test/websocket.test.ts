@@ -238,6 +238,20 @@ describe("websocket service", () => {
     assert.ok(received.texts < sent, `the slow client got ${received.texts} of ${sent} frames, not all`);
   });
 
+  it("when the token expires while connected, then the socket is closed with 4001 and counted", async () => {
+    const before = await droppedCount("expired");
+    const shortLived = await new TokenService(SECRET, 2).sign({ id: alice, email: "a@example.com" });
+    const ws = new WebSocket(`${service.url.replace("http", "ws")}/ws?token=${shortLived}`);
+    const client = track(new Client(ws));
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    await until("the socket is closed at expiry", () => client.closeCode !== undefined, 6000);
+    assert.equal(client.closeCode, 4001);
+    assert.equal(await droppedCount("expired"), before + 1);
+  });
+
   describe("with a short heartbeat", () => {
     let fast: RunningService;
     before(async () => {

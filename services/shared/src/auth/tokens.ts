@@ -3,6 +3,8 @@ import { SignJWT, jwtVerify, errors } from "jose";
 export interface AuthUser {
   id: string;
   email: string;
+  /** When the token that authenticated this user stops being valid (set by `verify`). */
+  expiresAt?: Date;
 }
 
 const ISSUER = "todo-platform";
@@ -33,7 +35,7 @@ export class TokenService {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
       if (typeof payload.sub !== "string" || typeof payload.email !== "string") return null;
-      return { id: payload.sub, email: payload.email };
+      return { id: payload.sub, email: payload.email, ...(typeof payload.exp === "number" ? { expiresAt: new Date(payload.exp * 1000) } : {}) };
     } catch (err) {
       if (err instanceof errors.JOSEError || err instanceof TypeError) return null;
       throw err;

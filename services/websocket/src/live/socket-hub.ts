@@ -8,6 +8,10 @@ import { RecentEventIds } from "../domain/recent-event-ids";
 /** Close codes (RFC 6455 §7.4.1). */
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** Application close code (4000–4999): the token expired; the page signs in again instead of reconnecting. */
+export const CLOSE_TOKEN_EXPIRED = 4001;
+/** setTimeout's largest delay; a token living longer is re-checked then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface SocketHubOptions {
   log: Logger;
@@ -24,6 +28,7 @@ export interface SocketHubOptions {
 interface Peer {
   userId: string;
   alive: boolean;
+  expiry?: NodeJS.Timeout;
 }
 
 /** The live connections of this replica: registration, fan-out to one user, heartbeats, shutdown. */
@@ -47,7 +52,9 @@ export class SocketHub {
   }
 
   attach(ws: WebSocket, user: AuthUser): void {
-    this.peers.set(ws, { userId: user.id, alive: true });
+    // A socket outliving its token would keep streaming to someone who is no longer signed in.
+    const expiry = user.expiresAt ? this.closeAt(ws, user.expiresAt) : undefined;
+    this.peers.set(ws, { userId: user.id, alive: true, expiry });
     this.registry.add(user.id, ws);
     websocketConnections.inc();
     ws.on("pong", () => {
@@ -104,15 +111,28 @@ export class SocketHub {
     }
   }
 
+  private closeAt(ws: WebSocket, expiresAt: Date): NodeJS.Timeout {
+    const ms = expiresAt.getTime() - Date.now();
+    const timer = setTimeout(() => {
+      if (ms > MAX_TIMER_MS) {
+        const peer = this.peers.get(ws);
+        if (peer) peer.expiry = this.closeAt(ws, expiresAt);
+      } else this.drop(ws, "expired", CLOSE_TOKEN_EXPIRED, "token expired");
+    }, Math.max(0, Math.min(ms, MAX_TIMER_MS)));
+    timer.unref();
+    return timer;
+  }
+
   /** Closes with a code and reason, and cuts the socket if the peer does not finish the handshake. */
-  private drop(ws: WebSocket, reason: "slow" | "shutdown", code: number, text: string): void {
+  private drop(ws: WebSocket, reason: "slow" | "shutdown" | "expired", code: number, text: string): void {
     this.forget(ws, reason);
     ws.close(code, text);
     setTimeout(() => ws.terminate(), this.closeGraceMs).unref();
   }
 
-  private forget(ws: WebSocket, droppedFor?: "slow" | "heartbeat" | "shutdown"): void {
+  private forget(ws: WebSocket, droppedFor?: "slow" | "heartbeat" | "shutdown" | "expired"): void {
     const peer = this.peers.get(ws);
+    if (peer?.expiry) clearTimeout(peer.expiry);
     if (!peer || !this.registry.remove(peer.userId, ws)) return;
     websocketConnections.dec();
     if (droppedFor) {

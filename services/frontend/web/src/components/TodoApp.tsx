@@ -81,6 +81,7 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
       token: session.token,
       onFrame,
       onStatus: setLive,
+      onExpired: onSignOut,
       onConnected: () => {
         void loadTasks();
         void loadNotifications();
@@ -91,7 +92,7 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
       clearTimeout(refetch);
       conn.stop();
     };
-  }, [session.token, loadTasks, loadNotifications, toast]);
+  }, [session.token, loadTasks, loadNotifications, toast, onSignOut]);
 
   async function save(input: TaskInput) {
     if (editing === "new") await api.createTask(input);

@@ -9,7 +9,11 @@ export interface LiveUpdatesOptions {
   /** Called after every successful (re)connect: the page refetches what it may have missed. */
   onConnected: () => void;
   onStatus: (status: LiveStatus) => void;
+  /** The server closed the socket because the token expired (close code 4001): sign in again. */
+  onExpired: () => void;
 }
+
+const CLOSE_TOKEN_EXPIRED = 4001;
 
 /**
  * The page's WebSocket to `/ws`: the token travels as a subprotocol (not in the URL, which ends up in
@@ -51,10 +55,15 @@ export class LiveUpdates {
         /* a frame we cannot read is ignored; the next refetch corrects the view */
       }
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.closed) return;
+      if (event.code === CLOSE_TOKEN_EXPIRED) {
+        this.closed = true;
+        this.opts.onExpired();
+        return;
+      }
       this.opts.onStatus("offline");
       const delay = Math.min(500 * 2 ** this.attempts++, 15_000) * (0.75 + Math.random() * 0.5);
       this.timer = setTimeout(() => this.connect(), delay);
