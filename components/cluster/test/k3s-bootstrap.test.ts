@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
+import { K3S_KUBECONFIG } from "../../../test/stacks/cloud-cluster-mocks";
 import {
   kubeletReservation,
   renderScript,
@@ -104,23 +105,7 @@ describe("k3s bootstrap scripts", () => {
   });
 
   it("when the kubeconfig is rewritten, then every cluster points at the public IP and the credentials are untouched", () => {
-    const k3s = [
-      "apiVersion: v1",
-      "clusters:",
-      "- cluster:",
-      "    certificate-authority-data: Q0E=",
-      "    server: https://127.0.0.1:6443",
-      "  name: default",
-      "contexts:",
-      "- context: {cluster: default, user: default}",
-      "  name: default",
-      "current-context: default",
-      "kind: Config",
-      "users:",
-      "- name: default",
-      "  user: {client-certificate-data: Q0VSVA==, client-key-data: S0VZ}",
-      "",
-    ].join("\n");
+    const k3s = K3S_KUBECONFIG;
     const out = parse(rewriteKubeconfigServer(k3s, "203.0.113.10"));
     assert.equal(out.clusters[0].cluster.server, "https://203.0.113.10:6443");
     assert.equal(out.clusters[0].cluster["certificate-authority-data"], "Q0E=");
