@@ -3,22 +3,8 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { kubeconfigCommand, minikubeDeleteCommand, minikubeStartCommand, type MinikubeSettings } from "./minikube-commands";
 
-/** Arguments of {@link MinikubeCluster}. */
-export interface MinikubeClusterArgs extends MinikubeSettings {
-  /** Name of the dedicated profile (also the kube context): created on up, deleted on destroy. */
-  profile: string;
-  /** Minikube driver, e.g. `docker`. */
-  driver: string;
-  /** CPUs and memory (MB) given to the node. */
-  cpus: number;
-  memoryMb: number;
-  /** Pinned Kubernetes version, e.g. `v1.33.1`. */
-  kubernetesVersion: string;
-  /** A CNI that enforces NetworkPolicies (`calico`). */
-  cni: string;
-  /** Addons to enable, e.g. `metrics-server` (never `ingress`: the stack installs Traefik). */
-  addons: string[];
-}
+/** Arguments of {@link MinikubeCluster}: the profile's settings (documented on MinikubeSettings). */
+export type MinikubeClusterArgs = MinikubeSettings;
 
 /**
  * A Minikube profile driven by the stack: `minikube start` on create, `minikube delete` on destroy;

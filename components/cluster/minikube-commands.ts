@@ -1,12 +1,18 @@
 /** The Minikube CLI calls of the local cluster, as pure functions (tested without a Minikube). */
 
 export interface MinikubeSettings {
+  /** Name of the dedicated profile (also the kube context): created on up, deleted on destroy. */
   profile: string;
+  /** Minikube driver, e.g. `docker`. */
   driver: string;
+  /** CPUs and memory (MB) given to the node. */
   cpus: number;
   memoryMb: number;
+  /** Pinned Kubernetes version, e.g. `v1.33.1`. */
   kubernetesVersion: string;
+  /** A CNI that enforces NetworkPolicies (`calico`). */
   cni: string;
+  /** Addons to enable, e.g. `metrics-server` (never `ingress`: the stack installs Traefik). */
   addons: string[];
 }
 
