@@ -42,7 +42,7 @@ export async function start(config: BackendConfig): Promise<RunningService> {
     const app = createServiceApp({
       log,
       readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
-      routes: [authRoutes(pool, tokens), historyRoutes(config, tokens), taskRoutes(pool, tokens, commands), internalRoutes(pool, commands)],
+      routes: [authRoutes(pool, tokens), historyRoutes(config, tokens, pool), taskRoutes(pool, tokens, commands), internalRoutes(pool, commands)],
     });
     const service = await listen({
       port: config.PORT,

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { conflict, inTransaction, notFound, preconditionFailed, type Task } from "../../shared/src";
+import { conflict, HttpError, inTransaction, notFound, preconditionFailed, type Task } from "../../shared/src";
 import { taskOperations } from "../../shared/src/telemetry/task-metrics";
 import { appendToOutbox } from "./data/outbox";
 import { deleteTask, findChildOf, findTask, insertTask, insertTaskWithEvents, updateTask } from "./data/tasks";
 import { satisfies, type IfMatch } from "./domain/if-match";
-import { applyPatch, completeTask, newTask, nextOccurrence } from "./domain/task-changes";
+import { applyPatch, completeTask, newTask, nextOccurrence, patchConflict, reopenTask } from "./domain/task-changes";
 import { eventsFor, type TaskChange } from "./domain/task-events";
 import type { CreateTaskInput, NextOccurrenceInput, TaskPatch } from "./domain/task-input";
 import type { TaskRecord } from "./domain/task-record";
@@ -38,6 +38,8 @@ export class TaskCommands {
 
   async update(id: string, patch: TaskPatch, ctx: CommandContext): Promise<Task> {
     return this.change(id, ctx, "update", (before) => {
+      const refused = patchConflict(before, patch);
+      if (refused) throw new HttpError(409, "conflict", refused.message, [refused]);
       const { after, changes } = applyPatch(before, patch, this.clock());
       if (changes.length === 0) return null;
       return { after, change: { kind: "updated", before: before.task, after: after.task, changes } };
@@ -48,6 +50,13 @@ export class TaskCommands {
     return this.change(id, ctx, "complete", (before) => {
       const after = completeTask(before, this.clock());
       return after && { after, change: { kind: "completed", before: before.task, after: after.task } };
+    });
+  }
+
+  async reopen(id: string, ctx: CommandContext): Promise<Task> {
+    return this.change(id, ctx, "reopen", (before) => {
+      const reopened = reopenTask(before, this.clock());
+      return reopened && { after: reopened.after, change: { kind: "updated", before: before.task, after: reopened.after.task, changes: reopened.changes } };
     });
   }
 
@@ -84,7 +93,7 @@ export class TaskCommands {
   private async change(
     id: string,
     ctx: CommandContext,
-    operation: "update" | "complete",
+    operation: "update" | "complete" | "reopen",
     decide: (before: TaskRecord) => { after: TaskRecord; change: TaskChange } | null,
   ): Promise<Task> {
     const result = await inTransaction(this.db, async (c) => {

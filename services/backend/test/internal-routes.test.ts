@@ -20,7 +20,7 @@ async function fakeEventProcessor(): Promise<{ url: string; asked: string[]; ser
         res.end(JSON.stringify({ error: { code: "not_found", message: "task not found", details: null } }));
         return;
       }
-      res.end(JSON.stringify({ items: [{ type: "task.created", at: new Date().toISOString(), eventId: "e1" }] }));
+      res.end(JSON.stringify({ items: [{ type: "task.created", at: new Date().toISOString(), eventId: "e1", correlationId: "c1", data: { title: "audited", version: 1 } }] }));
       return;
     }
     res.statusCode = 500;
@@ -100,7 +100,9 @@ describe("backend internal routes and history proxy", () => {
       const task = await h.createTask(user.token, { title: "audited" });
       const res = await h.request("GET", `/api/tasks/${task.id}/history`, { token: user.token });
       assert.equal(res.status, 200);
-      assert.equal(res.body.items[0].type, "task.created");
+      // the fake's own line, plus the task's created event from the outbox (not audited by the fake)
+      assert.deepEqual(res.body.items.map((i: { type: string }) => i.type), ["task.created", "task.created"]);
+      assert.ok(res.body.items.some((i: { eventId: string }) => i.eventId === "e1"));
       assert.equal(ep.asked.at(-1), `/internal/tasks/${task.id}/history?userId=${user.id}`);
       const missing = await h.request("GET", "/api/tasks/00000000-0000-4000-8000-000000000000/history", { token: user.token });
       assert.equal(missing.status, 404);

@@ -54,3 +54,16 @@ export async function deleteSentBefore(db: Db, cutoff: Date): Promise<number> {
   const res = await db.query("DELETE FROM backend.outbox WHERE sent_at IS NOT NULL AND sent_at < $1", [cutoff.toISOString()]);
   return res.rowCount ?? 0;
 }
+
+/**
+ * The task events of one task still in the outbox (unsent, or sent within the retention window), in
+ * the order they were written: what its history may not have recorded yet. Bounded: a task's outbox
+ * rows only live for the retention window.
+ */
+export async function outboxTaskEvents(db: Db, taskId: string, userId: string, limit = 1000): Promise<unknown[]> {
+  const res = await db.query<{ payload: unknown }>(
+    `SELECT payload FROM backend.outbox WHERE task_id = $1 AND type LIKE 'task.%' AND payload->>'userId' = $2 ORDER BY seq LIMIT $3`,
+    [taskId, userId, limit],
+  );
+  return res.rows.map((r) => r.payload);
+}

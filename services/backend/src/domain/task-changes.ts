@@ -79,3 +79,24 @@ export function completeTask(before: TaskRecord, now: Date): TaskRecord | null {
   const at = now.toISOString();
   return { ...before, task: { ...before.task, status: "completed", completedAt: at, updatedAt: at, version: before.task.version + 1 } };
 }
+
+/**
+ * Reopening: a completed task becomes pending again (completedAt cleared). Reopening a pending task
+ * changes nothing (returns null). It is an edit of `status` and `completedAt`, emitted as a
+ * `task.updated` with those two changes, so every consumer and client already understands it. An
+ * occurrence already created from this task's completion stays; completing it again creates none.
+ */
+export function reopenTask(before: TaskRecord, now: Date): { after: TaskRecord; changes: string[] } | null {
+  if (before.task.status === "pending") return null;
+  const task: Task = { ...before.task, status: "pending", completedAt: null, updatedAt: now.toISOString(), version: before.task.version + 1 };
+  return { after: { ...before, task }, changes: ["status", "completedAt"] };
+}
+
+/** Why a patch cannot apply to this task, naming the field; null when it can. */
+export function patchConflict(before: TaskRecord, patch: TaskPatch): { field: string; message: string } | null {
+  if (before.task.status === "completed" && patch.remindAt != null && !same(patch.remindAt, before.task.remindAt)) {
+    // a completed task has no reminder: it would be stored and never fire
+    return { field: "remindAt", message: "a completed task cannot get a reminder; reopen it first" };
+  }
+  return null;
+}

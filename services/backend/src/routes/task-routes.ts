@@ -59,6 +59,11 @@ export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskComm
     sendTask(res, 200, task);
   });
 
+  router.post("/api/tasks/:id/reopen", async (req, res) => {
+    const task = await commands.reopen(taskIdOf(req), { userId: currentUser(req).id, correlationId: req.id, ifMatch: ifMatchOf(req) });
+    sendTask(res, 200, task);
+  });
+
   router.delete("/api/tasks/:id", async (req, res) => {
     await commands.remove(taskIdOf(req), { userId: currentUser(req).id, correlationId: req.id, ifMatch: ifMatchOf(req) });
     res.status(204).end();

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { HistoryItem } from "../../../shared/src";
 import type { AuditEntry } from "../domain/audit-entry";
 
 export async function insertAuditEntry(db: pg.PoolClient, e: AuditEntry): Promise<void> {
@@ -7,14 +8,6 @@ export async function insertAuditEntry(db: pg.PoolClient, e: AuditEntry): Promis
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
     [e.eventId, e.taskId, e.userId, e.type, e.at, e.taskVersion, e.correlationId, JSON.stringify(e.data)],
   );
-}
-
-export interface HistoryItem {
-  type: string;
-  at: string;
-  eventId: string;
-  correlationId: string;
-  data: unknown;
 }
 
 /** The owner's trail of one task, oldest first; events of the same instant in task version order. */

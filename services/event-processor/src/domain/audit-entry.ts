@@ -1,6 +1,6 @@
-import type { TaskEvent } from "../../../shared/src";
+import { historyItemOf, type HistorySnapshot, type TaskEvent } from "../../../shared/src";
 
-/** One line of a task's audit trail. */
+/** One line of a task's audit trail: its history line plus the keys it is stored and owned under. */
 export interface AuditEntry {
   eventId: string;
   taskId: string;
@@ -10,44 +10,21 @@ export interface AuditEntry {
   at: string;
   taskVersion: number;
   correlationId: string;
-  data: AuditSnapshot;
-}
-
-/** What the trail keeps of the task: enough to read the history, not a copy of every field. */
-export interface AuditSnapshot {
-  title: string;
-  status: string;
-  priority: string;
-  dueAt: string | null;
-  remindAt: string | null;
-  recurrence: string | null;
-  completedAt: string | null;
-  version: number;
-  changes?: string[];
+  data: HistorySnapshot;
 }
 
 export function auditEntryOf(event: TaskEvent): AuditEntry {
   const { task } = event.data;
-  const data: AuditSnapshot = {
-    title: task.title,
-    status: task.status,
-    priority: task.priority,
-    dueAt: task.dueAt,
-    remindAt: task.remindAt,
-    recurrence: task.recurrence,
-    completedAt: task.completedAt,
-    version: task.version,
-    ...(event.type === "task.updated" ? { changes: event.data.changes } : {}),
-  };
+  const item = historyItemOf(event);
   return {
-    eventId: event.id,
+    eventId: item.eventId,
     // the subject is the task id by contract; the task itself is the authority if they ever differ
     taskId: task.id,
     userId: task.userId,
-    type: event.type,
-    at: new Date(event.time).toISOString(),
+    type: item.type,
+    at: item.at,
     taskVersion: task.version,
-    correlationId: event.correlationId,
-    data,
+    correlationId: item.correlationId,
+    data: item.data,
   };
 }

@@ -34,7 +34,12 @@ const ReminderRef = z.object({
 export const TaskCreated = eventSchema("task.created", TaskData);
 export const TaskUpdated = eventSchema(
   "task.updated",
-  TaskData.extend({ changes: z.array(z.string()) }),
+  TaskData.extend({
+    changes: z.array(z.string()),
+    // The changed fields' values before the change (the task carries the values after). Optional:
+    // events written before it existed have none.
+    previous: z.record(z.string(), z.unknown()).optional(),
+  }),
 );
 export const TaskCompleted = eventSchema("task.completed", TaskData);
 export const TaskDeleted = eventSchema("task.deleted", TaskData);

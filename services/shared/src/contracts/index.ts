@@ -2,3 +2,4 @@ export * from "./task";
 export * from "./events";
 export * from "./envelope";
 export * from "./frames";
+export * from "./history";

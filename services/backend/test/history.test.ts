@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { loadConfig, type RunningService } from "../../shared/src";
+import { eventProcessorConfigSchema } from "../../event-processor/src/config";
+import { start as startEventProcessor } from "../../event-processor/src/event-processor-service";
+import { stopTestDatabases } from "../../testing/database";
+import { BackendHarness } from "./backend-harness";
+
+/**
+ * History as its reader expects it: the backend with the real event-processor behind the recording
+ * sidecar. The sidecar records publishes but delivers nothing by itself, so the audit trail lags by
+ * as much as the test wants: the worst case of a slow broker, every time.
+ */
+describe("task history: read-your-writes and what changed", () => {
+  let h: BackendHarness;
+  let ep: RunningService;
+  let user: { token: string; id: string };
+
+  before(async () => {
+    h = await BackendHarness.start();
+    ep = await startEventProcessor(
+      loadConfig(eventProcessorConfigSchema, {
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: h.db.url,
+        DAPR_HTTP_PORT: String(h.sidecar.address.DAPR_HTTP_PORT),
+        LOG_LEVEL: "silent",
+      }),
+    );
+    h.sidecar.setInvokeTarget("event-processor", ep.url);
+    h.sidecar.setInvokeTarget("backend", h.service.url);
+    user = await h.user();
+  });
+  after(async () => {
+    await ep?.stop();
+    await h?.stop();
+    await stopTestDatabases();
+  });
+
+  const history = (id: string, token = user.token) => h.request("GET", `/api/tasks/${id}/history`, { token });
+
+  async function deliverPublished(taskId: string) {
+    const events = h.sidecar.published.map((p) => p.body as Record<string, unknown>).filter((e) => e.subject === taskId && String(e.type).startsWith("task."));
+    for (const e of events) {
+      const res = await fetch(`${ep.url}/events/task-events`, {
+        method: "POST",
+        headers: { "content-type": "application/cloudevents+json" },
+        body: JSON.stringify({ ...e, topic: "task-events", pubsubname: "pubsub" }),
+      });
+      assert.equal(((await res.json()) as { status: string }).status, "SUCCESS");
+    }
+    return events.length;
+  }
+
+  it("when a task was just created, then its history has the creation at once (never 404)", async () => {
+    const task = await h.createTask(user.token, { title: "fresh" });
+    const res = await history(task.id);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.items.map((i: { type: string }) => i.type), ["task.created"]);
+    assert.equal(res.body.items[0].data.title, "fresh");
+  });
+
+  it("when a PATCH was confirmed, then the update with each field's before and after is in the history at once", async () => {
+    const task = await h.createTask(user.token, { title: "plan", description: "old words", tags: ["home"], priority: "medium" });
+    const patched = await h.request("PATCH", `/api/tasks/${task.id}`, {
+      token: user.token,
+      body: { priority: "high", tags: ["home", "urgent"], description: "new words" },
+    });
+    assert.equal(patched.status, 200);
+    const res = await history(task.id);
+    assert.deepEqual(res.body.items.map((i: { type: string }) => i.type), ["task.created", "task.updated"]);
+    const update = res.body.items[1].data;
+    assert.deepEqual(update.changes, ["description", "priority", "tags"]);
+    assert.deepEqual(update.diff, [
+      { field: "description", before: "old words", after: "new words" },
+      { field: "priority", before: "medium", after: "high" },
+      { field: "tags", before: ["home"], after: ["home", "urgent"] },
+    ]);
+  });
+
+  it("when the events reach the audit trail afterwards, then each appears once, with the same content as before", async () => {
+    const task = await h.createTask(user.token, { title: "once" });
+    await h.request("PATCH", `/api/tasks/${task.id}`, { token: user.token, body: { title: "twice?" } });
+    const before = (await history(task.id)).body.items;
+    await waitForPublishes(h, task.id, 2);
+    assert.equal(await deliverPublished(task.id), 2);
+    const after = (await history(task.id)).body.items;
+    assert.deepEqual(after, before);
+  });
+
+  it("when a task was reopened, then the history says its status went from completed to pending", async () => {
+    const task = await h.createTask(user.token, { title: "again" });
+    await h.request("POST", `/api/tasks/${task.id}/complete`, { token: user.token });
+    await h.request("POST", `/api/tasks/${task.id}/reopen`, { token: user.token });
+    const items = (await history(task.id)).body.items;
+    assert.deepEqual(items.map((i: { type: string }) => i.type), ["task.created", "task.completed", "task.updated"]);
+    assert.deepEqual(items[2].data.diff[0], { field: "status", before: "completed", after: "pending" });
+    assert.equal(items[2].data.diff[1].field, "completedAt");
+    assert.equal(items[2].data.diff[1].after, null);
+  });
+
+  it("when someone else asks for the task's history, then it is 404 even while the events are unaudited", async () => {
+    const task = await h.createTask(user.token, { title: "mine" });
+    const other = await h.user();
+    const res = await history(task.id, other.token);
+    assert.equal(res.status, 404);
+    assert.equal(res.body.error.code, "not_found");
+  });
+});
+
+async function waitForPublishes(h: BackendHarness, taskId: string, n: number) {
+  const deadline = Date.now() + 10_000;
+  while (h.sidecar.published.filter((p) => (p.body as { subject?: string }).subject === taskId && String((p.body as { type?: string }).type).startsWith("task.")).length < n) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${n} task events published for ${taskId}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
