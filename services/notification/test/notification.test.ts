@@ -213,16 +213,32 @@ describe("notification (real PostgreSQL, fake sidecar)", () => {
 
       const read = await api(a, `/api/notifications/${first!.id}/read`, userId, "POST");
       assert.equal(read.status, 200);
-      assert.equal(read.body.notification.id, first!.id);
-      assert.ok(read.body.notification.readAt);
+      assert.equal(read.body.id, first!.id, "the notification itself, as the README says");
+      assert.equal(read.body.title, first!.title);
+      assert.ok(read.body.readAt);
       const again = await api(b, `/api/notifications/${first!.id}/read`, userId, "POST");
       assert.equal(again.status, 200);
-      assert.equal(again.body.notification.readAt, read.body.notification.readAt, "idempotent");
+      assert.equal(again.body.readAt, read.body.readAt, "idempotent");
       assert.equal((await api(a, "/api/notifications", userId)).body.unreadCount, 1);
 
       assert.equal((await api(a, `/api/notifications/${randomUUID()}/read`, userId, "POST")).status, 404, "unknown id");
       assert.equal((await api(a, "/api/notifications/not-a-uuid/read", userId, "POST")).status, 400);
       assert.equal((await api(a, `/api/notifications/${first!.id}/read`, null, "POST")).status, 401);
+    });
+
+    it("when all are marked read, then the user's unread count is 0, others' are untouched, and a repeat marks none", async () => {
+      const userId = randomUUID();
+      const other = randomUUID();
+      for (const title of ["a", "b", "c"]) await deliver(a, reminderDue({ userId, title }));
+      await deliver(a, reminderDue({ userId: other, title: "theirs" }));
+      const res = await api(a, "/api/notifications/read-all", userId, "POST");
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body, { marked: 3, unreadCount: 0 });
+      const listed = await api(a, "/api/notifications", userId);
+      assert.ok(listed.body.items.every((n: ApiNotification) => n.readAt !== null));
+      assert.equal((await api(a, "/api/notifications", other)).body.unreadCount, 1);
+      assert.deepEqual((await api(a, "/api/notifications/read-all", userId, "POST")).body, { marked: 0, unreadCount: 0 });
+      assert.equal((await api(a, "/api/notifications/read-all", null, "POST")).status, 401);
     });
   });
 

@@ -117,9 +117,10 @@ const sortColumn: Record<SortKey, string> = {
   dueAt: "due_at",
   priority: "priority_rank",
   createdAt: "created_at",
-  title: "title",
+  // ICU reading order (migration 1767398400000): case and accents only break ties, digits compare as numbers
+  title: "(title COLLATE backend.reading_order)",
 };
-const castOf: Record<SortKey, string> = { dueAt: "timestamptz", priority: "smallint", createdAt: "timestamptz", title: "text" };
+const castOf: Record<SortKey, string> = { dueAt: "timestamptz", priority: "smallint", createdAt: "timestamptz", title: "text COLLATE backend.reading_order" };
 
 /** The value a cursor records for a row under a sort. */
 export function sortValueOf(sort: SortKey, rec: TaskRecord): string | number | null {
@@ -140,9 +141,15 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** Full case folding as PostgreSQL does it under ICU: upper then lower, so "Straße" and "STRASSE" meet. */
+const folded = (sql: string) => `lower(upper(${sql} COLLATE backend.reading_order))`;
+
 /**
  * One page of a user's tasks in keyset order (sort column, then id as the tie-breaker; nulls last).
- * `q` is a case-insensitive substring match on title and description (ILIKE with escaped wildcards).
+ * `q` is a substring match on title and description under full case folding (LIKE with escaped
+ * wildcards; bounded by the user's own rows, which the user_id index selects). `tag` (one or more)
+ * keeps tasks carrying every tag given, case-insensitively. `dueAfter` is inclusive and `dueBefore`
+ * exclusive, so consecutive windows neither overlap nor miss a task due at the boundary.
  * Returns one row more than asked when there is a next page.
  */
 export async function listTasks(db: Db, userId: string, input: ListTasksInput, cursor: ListCursor | null): Promise<TaskRecord[]> {
@@ -154,13 +161,13 @@ export async function listTasks(db: Db, userId: string, input: ListTasksInput, c
   const where = ["user_id = $1"];
   if (input.status) where.push(`status = ${p(input.status)}`);
   if (input.priority) where.push(`priority = ${p(input.priority)}`);
-  if (input.tag) where.push(`tags @> ARRAY[${p(input.tag)}]::text[]`);
+  if (input.tag.length > 0) where.push(`backend.fold_tags(tags) @> backend.fold_tags(${p(input.tag)}::text[])`);
   if (input.q) {
-    const pattern = p(`%${escapeLike(input.q)}%`);
-    where.push(`(title ILIKE ${pattern} OR description ILIKE ${pattern})`);
+    const pattern = folded(`${p(`%${escapeLike(input.q)}%`)}::text`);
+    where.push(`(${folded("title")} LIKE ${pattern} OR ${folded("description")} LIKE ${pattern})`);
   }
   if (input.dueBefore) where.push(`due_at < ${p(input.dueBefore)}`);
-  if (input.dueAfter) where.push(`due_at > ${p(input.dueAfter)}`);
+  if (input.dueAfter) where.push(`due_at >= ${p(input.dueAfter)}`);
 
   const col = sortColumn[input.sort];
   const dir = input.order === "asc" ? "ASC" : "DESC";

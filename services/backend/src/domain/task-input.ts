@@ -10,7 +10,7 @@ const description = z.string().max(5000);
 const tags = z
   .array(z.string().trim().min(1).max(40))
   .max(20)
-  .transform((t) => [...new Set(t)]);
+  .transform(normaliseTags);
 const recurrence = z
   .string()
   .max(500)
@@ -23,6 +23,20 @@ const recurrence = z
       return z.NEVER;
     }
   });
+
+/**
+ * Tags are trimmed and deduplicated case-insensitively: the first spelling given is the one stored
+ * (["Work","work","WORK"] → ["Work"]). Filtering by tag ignores case as well (data/tasks.ts).
+ */
+export function normaliseTags(tags: string[]): string[] {
+  const seen = new Set<string>();
+  return tags.filter((t) => {
+    const key = t.toUpperCase().toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 export const CreateTaskBody = z.strictObject({
   title,
@@ -59,7 +73,11 @@ export const ListTasksQuery = z
   .strictObject({
     status: z.enum(taskStatuses).optional(),
     priority: z.enum(taskPriorities).optional(),
-    tag: z.string().trim().min(1).max(40).optional(),
+    // `tag=a&tag=b`: tasks carrying both (each filter narrows, like the others)
+    tag: z
+      .union([z.string().trim().min(1).max(40), z.array(z.string().trim().min(1).max(40)).max(10)])
+      .optional()
+      .transform((t) => (t === undefined ? [] : typeof t === "string" ? [t] : t)),
     q: z.string().trim().min(1).max(200).optional(),
     dueBefore: instant.optional(),
     dueAfter: instant.optional(),

@@ -53,3 +53,9 @@ export async function markRead(db: Db, userId: string, id: string): Promise<{ no
   const existing = await db.query<Notification>(`SELECT ${COLUMNS} FROM notifications WHERE id = $1 AND user_id = $2`, [id, userId]);
   return existing.rows[0] ? { notification: existing.rows[0], changed: false } : null;
 }
+
+/** Marks all of the user's unread notifications read; returns how many were unread. */
+export async function markAllRead(db: Db, userId: string): Promise<number> {
+  const { rowCount } = await db.query("UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL", [userId]);
+  return rowCount ?? 0;
+}

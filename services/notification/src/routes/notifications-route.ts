@@ -4,7 +4,7 @@ import type pg from "pg";
 import { badRequest, currentUser, notFound, parse, requireUser, type TokenService } from "../../../shared/src";
 import { notificationsRead } from "../../../shared/src/telemetry/notification-metrics";
 import { decodeCursor, encodeCursor, type Notification } from "../domain/notification";
-import { listNotifications, markRead, unreadCount } from "../data/notification-store";
+import { listNotifications, markAllRead, markRead, unreadCount } from "../data/notification-store";
 
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -43,7 +43,16 @@ export function notificationsRouter(deps: { pool: pg.Pool; tokens: TokenService 
     const result = await markRead(deps.pool, user.id, id);
     if (!result) throw notFound("notification");
     if (result.changed) notificationsRead.inc();
-    res.json({ notification: view(result.notification) });
+    // the notification itself, as the README promises
+    res.json(view(result.notification));
+  });
+
+  /** Marks every unread notification of the user read at once; idempotent (a repeat marks 0). */
+  router.post("/api/notifications/read-all", async (req, res) => {
+    const user = currentUser(req);
+    const marked = await markAllRead(deps.pool, user.id);
+    if (marked > 0) notificationsRead.inc(marked);
+    res.json({ marked, unreadCount: await unreadCount(deps.pool, user.id) });
   });
   return router;
 }
