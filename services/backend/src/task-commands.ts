@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { conflict, HttpError, inTransaction, notFound, preconditionFailed, type Task } from "../../shared/src";
 import { taskOperations } from "../../shared/src/telemetry/task-metrics";
+import { recordTombstone } from "./data/change-feed";
 import { appendToOutbox } from "./data/outbox";
 import { deleteTask, findChildOf, findTask, insertTask, insertTaskWithEvents, updateTask } from "./data/tasks";
 import { satisfies, type IfMatch } from "./domain/if-match";
@@ -64,6 +65,8 @@ export class TaskCommands {
     await inTransaction(this.db, async (c) => {
       const before = await this.lockOwned(c, id, ctx);
       await deleteTask(c, id);
+      // the change feed tells offline clients about the deletion (data/change-feed.ts)
+      await recordTombstone(c, id, ctx.userId, this.clock().toISOString());
       await appendToOutbox(c, eventsFor({ kind: "deleted", task: before.task }, this.eventContext(ctx.correlationId)));
     });
     this.committed("delete");

@@ -3,6 +3,9 @@ import { stopTestDatabases } from "../../testing/database";
 import { BackendHarness } from "./backend-harness";
 
 /** Issue 18: the task API as users of everyday todo apps expect it (real PostgreSQL). */
+
+// one embedded PostgreSQL for the whole file; each describe has its own database in it
+after(() => stopTestDatabases());
 describe("task API as its users expect (issue 18)", () => {
   let h: BackendHarness;
 
@@ -11,7 +14,6 @@ describe("task API as its users expect (issue 18)", () => {
   });
   after(async () => {
     await h?.stop();
-    await stopTestDatabases();
   });
 
   const list = async (token: string, query: string) => {
@@ -136,5 +138,141 @@ describe("task API as its users expect (issue 18)", () => {
     assert.deepEqual(seen, ["apple", "Apple", "banana", "éclair", "Eclair 2", "Eclair 10", "Zebra"]);
     const desc = await titles(token, "sort=title&order=desc&limit=100");
     assert.deepEqual(desc, [...seen].reverse());
+  });
+});
+
+describe("Idempotency-Key on create, complete and reopen", () => {
+  let h: BackendHarness;
+  before(async () => {
+    h = await BackendHarness.start();
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  const count = async (userId: string) => (await h.sql.query("SELECT count(*)::int AS n FROM backend.tasks WHERE user_id = $1", [userId])).rows[0].n;
+
+  it("when a create is retried with the same key, then the first answer comes back and one task exists", async () => {
+    const u = await h.user();
+    const send = () => h.request("POST", "/api/tasks", { token: u.token, body: { title: "once" }, headers: { "idempotency-key": "create-1" } });
+    const first = await send();
+    const again = await send();
+    assert.equal(first.status, 201);
+    assert.equal(again.status, 201);
+    assert.deepEqual(again.body, first.body);
+    assert.equal(again.headers.get("location"), first.headers.get("location"));
+    assert.equal(again.headers.get("etag"), first.headers.get("etag"));
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    assert.equal(await count(u.id), 1);
+  });
+
+  it("when retries race, then still one task exists and every answer names it or says the first is in progress", async () => {
+    const u = await h.user();
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => h.request("POST", "/api/tasks", { token: u.token, body: { title: "raced" }, headers: { "idempotency-key": "race" } })),
+    );
+    assert.equal(await count(u.id), 1);
+    const ids = new Set(answers.filter((a) => a.status === 201).map((a) => a.body.id));
+    assert.equal(ids.size, 1);
+    assert.ok(answers.every((a) => a.status === 201 || (a.status === 409 && a.body.error.code === "idempotency_key_in_progress")));
+  });
+
+  it("when the same key comes with another body or from another user, then it is 422 for the first and a new request for the other", async () => {
+    const u = await h.user();
+    const v = await h.user();
+    await h.request("POST", "/api/tasks", { token: u.token, body: { title: "a" }, headers: { "idempotency-key": "k" } });
+    const reused = await h.request("POST", "/api/tasks", { token: u.token, body: { title: "b" }, headers: { "idempotency-key": "k" } });
+    assert.equal(reused.status, 422);
+    assert.equal(reused.body.error.code, "idempotency_key_reused");
+    const other = await h.request("POST", "/api/tasks", { token: v.token, body: { title: "b" }, headers: { "idempotency-key": "k" } });
+    assert.equal(other.status, 201);
+    assert.equal(other.body.title, "b");
+    assert.deepEqual([await count(u.id), await count(v.id)], [1, 1]);
+  });
+
+  it("when a request with a key fails, then a corrected retry with the same key runs", async () => {
+    const u = await h.user();
+    const task = await h.createTask(u.token, { title: "x" });
+    const stale = await h.request("POST", `/api/tasks/${task.id}/complete`, { token: u.token, headers: { "idempotency-key": "c1", "if-match": '"99"' } });
+    assert.equal(stale.status, 412);
+    const ok = await h.request("POST", `/api/tasks/${task.id}/complete`, { token: u.token, headers: { "idempotency-key": "c1", "if-match": `"${task.version}"` } });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.status, "completed");
+  });
+
+  it("when complete then reopen are retried with their keys, then each replays its first answer", async () => {
+    const u = await h.user();
+    const task = await h.createTask(u.token, { title: "toggle" });
+    const done = await h.request("POST", `/api/tasks/${task.id}/complete`, { token: u.token, headers: { "idempotency-key": "done" } });
+    const open = await h.request("POST", `/api/tasks/${task.id}/reopen`, { token: u.token, headers: { "idempotency-key": "open" } });
+    const doneAgain = await h.request("POST", `/api/tasks/${task.id}/complete`, { token: u.token, headers: { "idempotency-key": "done" } });
+    assert.deepEqual(doneAgain.body, done.body, "the retry of the completion does not complete the reopened task again");
+    const now = await h.request("GET", `/api/tasks/${task.id}`, { token: u.token });
+    assert.equal(now.body.status, "pending");
+    assert.equal(now.body.version, open.body.version);
+  });
+
+  it("when the key is too long or not visible ASCII, then it is 400 naming the header", async () => {
+    const u = await h.user();
+    for (const key of ["x".repeat(201), "with space", "caf\u00e9"]) {
+      const res = await h.request("POST", "/api/tasks", { token: u.token, body: { title: "k" }, headers: { "idempotency-key": key } });
+      assert.equal(res.status, 400, key);
+      assert.equal(res.body.error.details[0].field, "idempotency-key");
+    }
+    assert.equal(await count(u.id), 0);
+  });
+});
+
+describe("change feed: GET /api/tasks?updatedAfter=", () => {
+  let h: BackendHarness;
+  before(async () => {
+    h = await BackendHarness.start();
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  it("when tasks were created, changed and deleted after an instant, then the feed has them all (deletions as tombstones), paged, and nothing older or of others", async () => {
+    const u = await h.user();
+    const other = await h.user();
+    const old = await h.createTask(u.token, { title: "before" });
+    await new Promise((r) => setTimeout(r, 5));
+    const since = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    const changed = await h.createTask(u.token, { title: "changed" });
+    await h.request("PATCH", `/api/tasks/${changed.id}`, { token: u.token, body: { priority: "high" } });
+    const gone = await h.createTask(u.token, { title: "gone" });
+    assert.equal((await h.request("DELETE", `/api/tasks/${gone.id}`, { token: u.token })).status, 204);
+    await h.request("DELETE", `/api/tasks/${old.id}`, { token: u.token });
+    await h.createTask(other.token, { title: "not mine" });
+
+    const items: Array<{ id: string; priority: string }> = [];
+    const deleted: Array<{ id: string; deletedAt: string }> = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await h.request("GET", `/api/tasks?updatedAfter=${since}&limit=1${cursor ? `&cursor=${cursor}` : ""}`, { token: u.token });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      items.push(...res.body.items);
+      deleted.push(...res.body.deleted);
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    assert.deepEqual(items.map((t) => [t.id, t.priority]), [[changed.id, "high"]]);
+    assert.deepEqual(deleted.map((d) => d.id), [gone.id, old.id]);
+    assert.ok(deleted.every((d) => Date.parse(d.deletedAt) > Date.parse(since)));
+    assert.equal(pages, 3);
+  });
+
+  it("when the instant is older than the tombstone retention, or filters come with it, then it is 410 or 400 naming the field", async () => {
+    const u = await h.user();
+    const tooOld = await h.request("GET", `/api/tasks?updatedAfter=${new Date(Date.now() - 31 * 86_400_000).toISOString()}`, { token: u.token });
+    assert.equal(tooOld.status, 410);
+    assert.equal(tooOld.body.error.code, "change_feed_expired");
+    const mixed = await h.request("GET", `/api/tasks?updatedAfter=${new Date().toISOString()}&status=pending`, { token: u.token });
+    assert.equal(mixed.status, 400);
+    assert.equal(mixed.body.error.details[0].field, "status");
+    const badCursor = await h.request("GET", `/api/tasks?updatedAfter=${new Date().toISOString()}&cursor=abc`, { token: u.token });
+    assert.equal(badCursor.status, 400);
   });
 });

@@ -7,10 +7,10 @@ import { outboxParams, outboxRows } from "./outbox";
 
 type Db = pg.Pool | pg.PoolClient;
 
-const COLUMNS = `id, user_id, title, description, status, priority, priority_rank, tags, due_at, remind_at, recurrence,
+export const COLUMNS = `id, user_id, title, description, status, priority, priority_rank, tags, due_at, remind_at, recurrence,
   series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version`;
 
-interface TaskRow {
+export interface TaskRow {
   id: string;
   user_id: string;
   title: string;
@@ -32,7 +32,7 @@ interface TaskRow {
   version: number;
 }
 
-function toRecord(r: TaskRow): TaskRecord {
+export function toRecord(r: TaskRow): TaskRecord {
   return {
     task: {
       id: r.id,

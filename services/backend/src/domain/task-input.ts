@@ -85,6 +85,8 @@ export const ListTasksQuery = z
     order: z.enum(["asc", "desc"]).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().min(1).max(1000).optional(),
+    // the change feed (routes/task-routes.ts): what changed after this instant, deletions included
+    updatedAfter: instant.optional(),
   })
   .transform((q) => ({ ...q, order: q.order ?? defaultOrder[q.sort] }));
 export type ListTasksInput = z.infer<typeof ListTasksQuery>;

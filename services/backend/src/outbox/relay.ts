@@ -2,6 +2,8 @@ import type pg from "pg";
 import type { DaprClient } from "@dapr/dapr";
 import { publishEvent, type AnyEvent, type Logger } from "../../../shared/src";
 import { outboxOldestUnsentAge, outboxUnsent } from "../../../shared/src/telemetry/outbox-metrics";
+import { deleteOldTombstones } from "../data/change-feed";
+import { deleteExpiredKeys } from "../data/idempotency-keys";
 import { backlog, deleteSentBefore, markFailed, markSent, unsentRows } from "../data/outbox";
 
 export interface RelayOptions {
@@ -159,6 +161,8 @@ export class OutboxRelay {
     if (Date.now() - this.lastCleanup > CLEANUP_EVERY_MS) {
       this.lastCleanup = Date.now();
       await deleteSentBefore(client, new Date(Date.now() - this.opts.retentionHours * 3600_000));
+      await deleteExpiredKeys(client);
+      await deleteOldTombstones(client, new Date());
     }
   }
 }

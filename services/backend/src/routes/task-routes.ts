@@ -6,10 +6,16 @@ import { etagOf } from "../domain/if-match";
 import { decodeCursor, encodeCursor } from "../domain/list-cursor";
 import { CreateTaskBody, ListTasksQuery, PatchTaskBody } from "../domain/task-input";
 import type { TaskCommands } from "../task-commands";
+import { answerOnce } from "./idempotency";
+import { changeFeed } from "./change-feed";
 import { ifMatchOf, taskIdOf } from "./task-id";
 
 function sendTask(res: Response, status: number, task: Task) {
   res.status(status).setHeader("ETag", etagOf(task.version)).json(task);
+}
+
+function taskAnswer(status: number, task: Task, headers: Record<string, string> = {}) {
+  return { status, headers: { ...headers, ETag: etagOf(task.version) }, body: task };
 }
 
 export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskCommands): Router {
@@ -18,13 +24,18 @@ export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskComm
 
   router.post("/api/tasks", async (req, res) => {
     const input = parse(CreateTaskBody, req.body);
-    const task = await commands.create(input, { userId: currentUser(req).id, correlationId: req.id });
-    res.setHeader("Location", `/api/tasks/${task.id}`);
-    sendTask(res, 201, task);
+    await answerOnce(db, req, res, async () => {
+      const task = await commands.create(input, { userId: currentUser(req).id, correlationId: req.id });
+      return taskAnswer(201, task, { Location: `/api/tasks/${task.id}` });
+    });
   });
 
   router.get("/api/tasks", async (req, res) => {
     const input = parse(ListTasksQuery, req.query, "query");
+    if (input.updatedAfter !== undefined) {
+      res.json(await changeFeed(db, currentUser(req).id, req.query as Record<string, unknown>, input));
+      return;
+    }
     let cursor = null;
     if (input.cursor) {
       const decoded = decodeCursor(input.cursor, input.sort, input.order);
@@ -55,13 +66,15 @@ export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskComm
   });
 
   router.post("/api/tasks/:id/complete", async (req, res) => {
-    const task = await commands.complete(taskIdOf(req), { userId: currentUser(req).id, correlationId: req.id, ifMatch: ifMatchOf(req) });
-    sendTask(res, 200, task);
+    const id = taskIdOf(req);
+    const ifMatch = ifMatchOf(req);
+    await answerOnce(db, req, res, async () => taskAnswer(200, await commands.complete(id, { userId: currentUser(req).id, correlationId: req.id, ifMatch })));
   });
 
   router.post("/api/tasks/:id/reopen", async (req, res) => {
-    const task = await commands.reopen(taskIdOf(req), { userId: currentUser(req).id, correlationId: req.id, ifMatch: ifMatchOf(req) });
-    sendTask(res, 200, task);
+    const id = taskIdOf(req);
+    const ifMatch = ifMatchOf(req);
+    await answerOnce(db, req, res, async () => taskAnswer(200, await commands.reopen(id, { userId: currentUser(req).id, correlationId: req.id, ifMatch })));
   });
 
   router.delete("/api/tasks/:id", async (req, res) => {

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import type { FeedPosition } from "../data/change-feed";
+
+/** The change feed's page position, opaque to clients (base64url JSON), distinct from list cursors. */
+const Shape = z.strictObject({ f: z.literal(1), at: z.iso.datetime({ offset: true }), id: z.uuid() });
+
+export function encodeFeedCursor(p: FeedPosition): string {
+  return Buffer.from(JSON.stringify({ f: 1, at: p.at, id: p.id })).toString("base64url");
+}
+
+export function decodeFeedCursor(text: string): FeedPosition | null {
+  try {
+    const parsed = Shape.safeParse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+    return parsed.success ? { at: parsed.data.at, id: parsed.data.id } : null;
+  } catch {
+    return null;
+  }
+}
