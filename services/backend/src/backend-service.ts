@@ -16,6 +16,7 @@ import {
 import type { BackendConfig } from "./config";
 import { OutboxRelay } from "./outbox/relay";
 import { authRoutes } from "./routes/auth-routes";
+import { exportRoutes } from "./routes/export-routes";
 import { historyRoutes } from "./routes/history-routes";
 import { internalRoutes } from "./routes/internal-routes";
 import { taskRoutes } from "./routes/task-routes";
@@ -42,7 +43,7 @@ export async function start(config: BackendConfig): Promise<RunningService> {
     const app = createServiceApp({
       log,
       readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
-      routes: [authRoutes(pool, tokens), historyRoutes(config, tokens, pool), taskRoutes(pool, tokens, commands), internalRoutes(pool, commands)],
+      routes: [authRoutes(pool, tokens), historyRoutes(config, tokens, pool), exportRoutes(config, tokens, pool), taskRoutes(pool, tokens, commands), internalRoutes(pool, commands)],
     });
     const service = await listen({
       port: config.PORT,

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { loadConfig, type RunningService } from "../../shared/src";
+import { loadConfig, makeEvent, type RunningService } from "../../shared/src";
 import { eventProcessorConfigSchema } from "../../event-processor/src/config";
 import { start as startEventProcessor } from "../../event-processor/src/event-processor-service";
+import { notificationConfigSchema } from "../../notification/src/config";
+import { start as startNotification } from "../../notification/src/notification-service";
 import { stopTestDatabases } from "../../testing/database";
 import { BackendHarness } from "./backend-harness";
 
@@ -13,24 +15,21 @@ import { BackendHarness } from "./backend-harness";
 describe("task history: read-your-writes and what changed", () => {
   let h: BackendHarness;
   let ep: RunningService;
+  let notification: RunningService;
   let user: { token: string; id: string };
 
   before(async () => {
     h = await BackendHarness.start();
-    ep = await startEventProcessor(
-      loadConfig(eventProcessorConfigSchema, {
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATABASE_URL: h.db.url,
-        DAPR_HTTP_PORT: String(h.sidecar.address.DAPR_HTTP_PORT),
-        LOG_LEVEL: "silent",
-      }),
-    );
+    const env = { PORT: "0", HOST: "127.0.0.1", DATABASE_URL: h.db.url, DAPR_HTTP_PORT: String(h.sidecar.address.DAPR_HTTP_PORT), LOG_LEVEL: "silent" };
+    ep = await startEventProcessor(loadConfig(eventProcessorConfigSchema, env));
+    notification = await startNotification(loadConfig(notificationConfigSchema, env));
     h.sidecar.setInvokeTarget("event-processor", ep.url);
+    h.sidecar.setInvokeTarget("notification", notification.url);
     h.sidecar.setInvokeTarget("backend", h.service.url);
     user = await h.user();
   });
   after(async () => {
+    await notification?.stop();
     await ep?.stop();
     await h?.stop();
     await stopTestDatabases();
@@ -96,6 +95,65 @@ describe("task history: read-your-writes and what changed", () => {
     assert.deepEqual(items[2].data.diff[0], { field: "status", before: "completed", after: "pending" });
     assert.equal(items[2].data.diff[1].field, "completedAt");
     assert.equal(items[2].data.diff[1].after, null);
+  });
+
+  it("when the user exports, then one JSON document holds their tasks with history and their notifications, and nobody else's", async () => {
+    const u = await h.user();
+    const other = await h.user();
+    const tasks = [];
+    // more than one export page (200 tasks), created straight in the database for speed (ms-precision times, as the API writes them)
+    await h.sql.query(
+      `INSERT INTO backend.tasks (id, user_id, title, series_id, series_start, created_at, updated_at)
+       SELECT id, $1, 'bulk ' || n, id, now(), date_trunc('milliseconds', now()) + n * interval '1 ms', now() FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, 230) n) s`,
+      [u.id],
+    );
+    tasks.push(await h.createTask(u.token, { title: "exported", priority: "high" }));
+    await h.request("PATCH", `/api/tasks/${tasks[0].id}`, { token: u.token, body: { priority: "low" } });
+    await waitForPublishes(h, tasks[0].id, 2);
+    await deliverPublished(tasks[0].id);
+    await h.createTask(other.token, { title: "theirs" });
+    for (const userId of [u.id, other.id]) {
+      const due = makeEvent({
+        type: "reminder.due",
+        source: "reminder-scheduler",
+        subject: tasks[0].id,
+        userId,
+        correlationId: "c",
+        data: { taskId: tasks[0].id, remindAt: new Date().toISOString(), title: "exported", firedAt: new Date().toISOString() },
+      });
+      const res = await fetch(`${notification.url}/events/reminders`, {
+        method: "POST",
+        headers: { "content-type": "application/cloudevents+json" },
+        body: JSON.stringify({ ...due, topic: "reminders", pubsubname: "pubsub" }),
+      });
+      assert.equal(((await res.json()) as { status: string }).status, "SUCCESS");
+    }
+
+    const res = await h.request("GET", "/api/export", { token: u.token });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.match(res.headers.get("content-disposition") ?? "", /attachment; filename="todo-export-/);
+    assert.equal(res.body.user.id, u.id);
+    assert.equal(res.body.tasks.length, 231);
+    assert.equal(new Set(res.body.tasks.map((t: { id: string }) => t.id)).size, 231);
+    const exported = res.body.tasks.find((t: { id: string }) => t.id === tasks[0].id);
+    assert.equal(exported.priority, "low");
+    assert.deepEqual(exported.history.map((i: { type: string }) => i.type), ["task.created", "task.updated"]);
+    assert.deepEqual(exported.history[1].data.diff, [{ field: "priority", before: "high", after: "low" }]);
+    assert.equal(res.body.notifications.length, 1);
+    assert.equal(res.body.notifications[0].title, "exported");
+    assert.ok(res.body.tasks.every((t: { userId: string }) => t.userId === u.id));
+  });
+
+  it("when the notification service cannot be reached, then the export is 503 before any byte", async () => {
+    const u = await h.user();
+    h.sidecar.setInvokeTarget("notification", "http://127.0.0.1:9");
+    try {
+      const res = await h.request("GET", "/api/export", { token: u.token });
+      assert.equal(res.status, 503);
+      assert.equal(res.body.error.code, "unavailable");
+    } finally {
+      h.sidecar.setInvokeTarget("notification", notification.url);
+    }
   });
 
   it("when someone else asks for the task's history, then it is 404 even while the events are unaudited", async () => {

@@ -190,3 +190,13 @@ export async function listTasks(db: Db, userId: string, input: ListTasksInput, c
   );
   return res.rows.map(toRecord);
 }
+
+/** One page of the user's tasks in creation order, after (createdAt, id) when given: the export's walk. */
+export async function tasksPage(db: Db, userId: string, after: { createdAt: string; id: string } | null, limit: number): Promise<TaskRecord[]> {
+  const res = await db.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM backend.tasks WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3::uuid))
+     ORDER BY created_at, id LIMIT $4`,
+    [userId, after?.createdAt ?? null, after?.id ?? null, limit],
+  );
+  return res.rows.map(toRecord);
+}

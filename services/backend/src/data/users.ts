@@ -23,3 +23,12 @@ export async function findUserByEmail(db: pg.Pool, email: string): Promise<UserR
   const row = res.rows[0];
   return row ? { id: row.id, email: row.email, passwordHash: row.password_hash } : null;
 }
+
+export async function findUserById(db: pg.Pool | pg.PoolClient, id: string): Promise<(UserRow & { createdAt: string }) | null> {
+  const res = await db.query<{ id: string; email: string; password_hash: string; created_at: string }>(
+    "SELECT id, email, password_hash, created_at FROM backend.users WHERE id = $1",
+    [id],
+  );
+  const row = res.rows[0];
+  return row ? { id: row.id, email: row.email, passwordHash: row.password_hash, createdAt: row.created_at } : null;
+}

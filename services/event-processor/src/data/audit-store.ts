@@ -20,3 +20,16 @@ export async function taskHistory(db: pg.Pool, taskId: string, userId: string): 
   );
   return rows;
 }
+
+/** The owner's trails of several tasks (an export page), each oldest first. */
+export async function historyOfTasks(db: pg.Pool, userId: string, taskIds: string[]): Promise<Record<string, HistoryItem[]>> {
+  const { rows } = await db.query<HistoryItem & { taskId: string }>(
+    `SELECT task_id AS "taskId", type, at, event_id AS "eventId", correlation_id AS "correlationId", data
+       FROM audit_events WHERE task_id = ANY($1::uuid[]) AND user_id = $2
+      ORDER BY task_id, at, task_version, recorded_at, event_id`,
+    [taskIds, userId],
+  );
+  const byTask: Record<string, HistoryItem[]> = {};
+  for (const { taskId, ...item } of rows) (byTask[taskId] ??= []).push(item);
+  return byTask;
+}

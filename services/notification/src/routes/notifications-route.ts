@@ -11,6 +11,7 @@ const ListQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 const IdParams = z.object({ id: z.uuid() });
+const UserParams = z.object({ userId: z.uuid() });
 
 /** What the browser gets: no internal bookkeeping (publishedAt) and no user id. */
 function view(n: Notification) {
@@ -21,6 +22,18 @@ function view(n: Notification) {
 export function notificationsRouter(deps: { pool: pg.Pool; tokens: TokenService }): Router {
   const router = Router();
   router.use("/api/notifications", requireUser(deps.tokens));
+
+  // The backend's `GET /api/export`, through service invocation (never routed by the ingress).
+  router.get("/internal/users/:userId/notifications", async (req, res) => {
+    const { userId } = parse(UserParams, req.params, "params");
+    const { limit, cursor } = parse(ListQuery, req.query, "query");
+    const before = cursor === undefined ? null : decodeCursor(cursor);
+    if (cursor !== undefined && before === null) throw badRequest("invalid query: cursor", [{ field: "cursor", message: "not a cursor from this API" }]);
+    const rows = await listNotifications(deps.pool, userId, limit + 1, before);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    res.json({ items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null });
+  });
 
   router.get("/api/notifications", async (req, res) => {
     const user = currentUser(req);
