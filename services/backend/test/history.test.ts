@@ -100,7 +100,7 @@ describe("task history: read-your-writes and what changed", () => {
   it("when the user exports, then one JSON document holds their tasks with history and their notifications, and nobody else's", async () => {
     const u = await h.user();
     const other = await h.user();
-    const tasks = [];
+    const tasks: Array<{ id: string }> = [];
     // more than one export page (200 tasks), created straight in the database for speed (ms-precision times, as the API writes them)
     await h.sql.query(
       `INSERT INTO backend.tasks (id, user_id, title, series_id, series_start, created_at, updated_at)
@@ -121,12 +121,12 @@ describe("task history: read-your-writes and what changed", () => {
         correlationId: "c",
         data: { taskId: tasks[0].id, remindAt: new Date().toISOString(), title: "exported", firedAt: new Date().toISOString() },
       });
-      const res = await fetch(`${notification.url}/events/reminders`, {
+      const delivered = await fetch(`${notification.url}/events/reminders`, {
         method: "POST",
         headers: { "content-type": "application/cloudevents+json" },
         body: JSON.stringify({ ...due, topic: "reminders", pubsubname: "pubsub" }),
       });
-      assert.equal(((await res.json()) as { status: string }).status, "SUCCESS");
+      assert.equal(((await delivered.json()) as { status: string }).status, "SUCCESS");
     }
 
     const res = await h.request("GET", "/api/export", { token: u.token });
