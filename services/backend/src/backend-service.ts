@@ -15,6 +15,7 @@ import {
 } from "../../shared/src";
 import type { BackendConfig } from "./config";
 import { OutboxRelay } from "./outbox/relay";
+import { accountRoutes } from "./routes/account-routes";
 import { authRoutes } from "./routes/auth-routes";
 import { exportRoutes } from "./routes/export-routes";
 import { historyRoutes } from "./routes/history-routes";
@@ -43,7 +44,7 @@ export async function start(config: BackendConfig): Promise<RunningService> {
     const app = createServiceApp({
       log,
       readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
-      routes: [authRoutes(pool, tokens), historyRoutes(config, tokens, pool), exportRoutes(config, tokens, pool), taskRoutes(pool, tokens, commands), internalRoutes(pool, commands)],
+      routes: [authRoutes(pool, tokens), accountRoutes(pool, tokens, () => relay.kick()), historyRoutes(config, tokens, pool), exportRoutes(config, tokens, pool), taskRoutes(pool, tokens, commands), internalRoutes(pool, commands)],
     });
     const service = await listen({
       port: config.PORT,

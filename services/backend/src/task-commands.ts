@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { conflict, HttpError, inTransaction, notFound, preconditionFailed, type Task } from "../../shared/src";
+import { conflict, HttpError, inTransaction, notFound, preconditionFailed, unauthorized, type Task } from "../../shared/src";
 import { taskOperations } from "../../shared/src/telemetry/task-metrics";
 import { recordTombstone } from "./data/change-feed";
 import { appendToOutbox } from "./data/outbox";
@@ -32,7 +32,13 @@ export class TaskCommands {
 
   async create(input: CreateTaskInput, ctx: CommandContext): Promise<Task> {
     const rec = newTask(input, { id: randomUUID(), userId: ctx.userId }, this.clock());
-    await insertTaskWithEvents(this.db, rec, eventsFor({ kind: "created", task: rec.task }, this.eventContext(ctx.correlationId)));
+    try {
+      await insertTaskWithEvents(this.db, rec, eventsFor({ kind: "created", task: rec.task }, this.eventContext(ctx.correlationId)));
+    } catch (err) {
+      // a token outliving its erased account (DELETE /api/account): the user row is gone
+      if ((err as { code?: string }).code === "23503") throw unauthorized("the account no longer exists");
+      throw err;
+    }
     this.committed("create");
     return rec.task;
   }

@@ -5,7 +5,7 @@ import { start as startEventProcessor } from "../../event-processor/src/event-pr
 import { notificationConfigSchema } from "../../notification/src/config";
 import { start as startNotification } from "../../notification/src/notification-service";
 import { stopTestDatabases } from "../../testing/database";
-import { BackendHarness } from "./backend-harness";
+import { BackendHarness, until } from "./backend-harness";
 
 /**
  * History as its reader expects it: the backend with the real event-processor behind the recording
@@ -154,6 +154,58 @@ describe("task history: read-your-writes and what changed", () => {
     } finally {
       h.sidecar.setInvokeTarget("notification", notification.url);
     }
+  });
+
+  it("when the user deletes the account with the password, then login stops, the history and notifications are erased through account.deleted, and late events record nothing", async () => {
+    const u = await h.user();
+    const other = await h.user();
+    const task = await h.createTask(u.token, { title: "mine, soon gone" });
+    const theirs = await h.createTask(other.token, { title: "stays" });
+    await waitForPublishes(h, task.id, 1);
+    await waitForPublishes(h, theirs.id, 1);
+    await deliverPublished(task.id);
+    await deliverPublished(theirs.id);
+    const due = (userId: string, taskId: string) =>
+      makeEvent({ type: "reminder.due", source: "reminder-scheduler", subject: taskId, userId, correlationId: "c", data: { taskId, remindAt: new Date().toISOString(), title: "t", firedAt: new Date().toISOString() } });
+    const post = async (service: RunningService, path: string, event: unknown) => {
+      const res = await fetch(`${service.url}${path}`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(event) });
+      return ((await res.json()) as { status: string }).status;
+    };
+    assert.equal(await post(notification, "/events/reminders", due(u.id, task.id)), "SUCCESS");
+    assert.equal(await post(notification, "/events/reminders", due(other.id, theirs.id)), "SUCCESS");
+    const auditRows = async (userId: string) => (await h.sql.query("SELECT count(*)::int AS n FROM event_processor.audit_events WHERE user_id = $1", [userId])).rows[0].n;
+    const notificationRows = async (userId: string) => (await h.sql.query("SELECT count(*)::int AS n FROM notification.notifications WHERE user_id = $1", [userId])).rows[0].n;
+    assert.deepEqual([await auditRows(u.id), await notificationRows(u.id)], [1, 1]);
+
+    const wrong = await h.request("DELETE", "/api/account", { token: u.token, body: { password: "not my password 1" } });
+    assert.equal(wrong.status, 403);
+    assert.equal(wrong.body.error.details[0].field, "password");
+    const missing = await h.request("DELETE", "/api/account", { token: u.token, body: {} });
+    assert.equal(missing.status, 400);
+    const gone = await h.request("DELETE", "/api/account", { token: u.token, body: { password: "correct horse 1" } });
+    assert.equal(gone.status, 204);
+
+    const login = await h.request("POST", "/api/auth/login", { body: { email: u.email, password: "correct horse 1" } });
+    assert.equal(login.status, 401);
+    assert.equal((await h.request("GET", `/api/tasks/${task.id}`, { token: u.token })).status, 404);
+    assert.equal((await h.request("POST", "/api/tasks", { token: u.token, body: { title: "after" } })).status, 401);
+    assert.equal((await h.request("DELETE", "/api/account", { token: u.token, body: { password: "correct horse 1" } })).status, 404);
+
+    await until("account.deleted published", () => h.sidecar.published.some((p) => (p.body as { type?: string }).type === "account.deleted" && (p.body as { subject?: string }).subject === u.id));
+    const event = h.sidecar.published.map((p) => p.body as Record<string, unknown>).find((e) => e.type === "account.deleted" && e.subject === u.id)!;
+    assert.equal(h.sidecar.published.find((p) => p.body === event)!.topic, "accounts");
+    for (const service of [ep, notification]) {
+      assert.equal(await post(service, "/events/accounts", { ...event, topic: "accounts", pubsubname: "pubsub" }), "SUCCESS");
+      assert.equal(await post(service, "/events/accounts", { ...event, topic: "accounts", pubsubname: "pubsub" }), "SUCCESS", "a redelivery is harmless");
+    }
+    assert.deepEqual([await auditRows(u.id), await notificationRows(u.id)], [0, 0]);
+    assert.deepEqual([await auditRows(other.id), await notificationRows(other.id)], [1, 1], "nobody else's data goes");
+
+    // an event of the erased user still in flight on another partition records nothing
+    const late = { ...h.sidecar.published.map((p) => p.body as Record<string, unknown>).find((e) => e.subject === task.id)!, id: "late-event" };
+    assert.equal(await post(ep, "/events/task-events", { ...late, topic: "task-events", pubsubname: "pubsub" }), "SUCCESS");
+    assert.equal(await post(notification, "/events/reminders", due(u.id, task.id)), "SUCCESS");
+    assert.deepEqual([await auditRows(u.id), await notificationRows(u.id)], [0, 0]);
   });
 
   it("when someone else asks for the task's history, then it is 404 even while the events are unaudited", async () => {

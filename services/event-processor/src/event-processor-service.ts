@@ -10,12 +10,14 @@ import {
   type RunningService,
 } from "../../shared/src";
 import { SCHEMA, type EventProcessorConfig } from "./config";
+import { AccountErasureConsumer } from "./consumers/account-erasure-consumer";
 import { AuditConsumer } from "./consumers/audit-consumer";
 import { RecurringTaskConsumer } from "./consumers/recurring-task-consumer";
 import { BackendTasksClient } from "./clients/backend-tasks";
 import { taskEventsRouter } from "./routes/task-events-route";
 import { deadLettersRouter } from "./routes/dead-letters-route";
 import { historyRouter } from "./routes/history-route";
+import { accountsRouter } from "./routes/accounts-route";
 
 export const APP_ID = "event-processor";
 
@@ -30,7 +32,7 @@ export async function start(config: EventProcessorConfig): Promise<RunningServic
   const app = createServiceApp({
     log,
     readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
-    routes: [taskEventsRouter({ audit, recurrence, log }), deadLettersRouter({ pool, log }), historyRouter({ pool })],
+    routes: [taskEventsRouter({ audit, recurrence, log }), deadLettersRouter({ pool, log }), historyRouter({ pool }), accountsRouter({ erasure: new AccountErasureConsumer(pool), log })],
   });
   return listen({
     port: config.PORT,

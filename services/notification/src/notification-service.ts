@@ -34,7 +34,7 @@ export async function start(config: NotificationConfig): Promise<RunningService>
   const app = createServiceApp({
     log,
     readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
-    routes: [remindersRouter({ consumer, log }), notificationsRouter({ pool, tokens })],
+    routes: [remindersRouter({ consumer, log, pool }), notificationsRouter({ pool, tokens })],
   });
   return listen({
     port: config.PORT,

@@ -16,6 +16,7 @@ import { dueTimeFor, jobNameFor, readJobData, reminderDueEventId, sweepDueTime, 
 import { decideFiring, onCancelled, onScheduled, preCheckFiring, type FiringDecision } from "./domain/reminder-state";
 import { claimSweepBatch, lockReminder, lockTask, markCancelled, markFired, saveReminder } from "./data/reminders-repository";
 import { lookUpTask } from "./task-lookup";
+import { isErased } from "./account-erasure";
 
 export const CONSUMER = "reminder-scheduler";
 
@@ -47,6 +48,10 @@ export class ReminderJobs {
     const { pool, jobs } = this.deps;
     return oncePerEvent(pool, CONSUMER, event.id, async (db) => {
       const current = await lockTask(db, event.data.taskId);
+      if (event.type === "reminder.scheduled" && (await isErased(db, event.userId))) {
+        this.deps.log.info({ taskId: event.data.taskId, eventId: event.id }, "reminder.scheduled of an erased account ignored");
+        return;
+      }
       if (event.type === "reminder.scheduled") {
         const decision = onScheduled(current, { ...event.data, userId: event.userId, time: event.time, correlationId: event.correlationId });
         if (decision.kind === "ignore") {

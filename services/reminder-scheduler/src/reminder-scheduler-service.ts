@@ -23,9 +23,10 @@ export async function start(config: ReminderSchedulerConfig): Promise<RunningSer
   const log = createLogger("reminder-scheduler", config.LOG_LEVEL);
   initMetrics("reminder-scheduler");
   const pool = await openServiceDatabase(config, { schema: SCHEMA, migrationsDir: join(__dirname, "migrations"), log });
+  const jobs = new JobsClient(config);
   const reminders = new ReminderJobs({
     pool,
-    jobs: new JobsClient(config),
+    jobs,
     dapr: createDaprClient(config),
     sidecar: config,
     log,
@@ -34,7 +35,7 @@ export async function start(config: ReminderSchedulerConfig): Promise<RunningSer
   const app = createServiceApp({
     log,
     readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
-    routes: [reminderEventsRouter(reminders, log), jobCallbackRouter(reminders), sweepRouter(reminders)],
+    routes: [reminderEventsRouter(reminders, log, { pool, jobs }), jobCallbackRouter(reminders), sweepRouter(reminders)],
   });
   // The DaprClient is not stopped: its HTTP agents are static (shared by every client in the process).
   return listen({

@@ -96,6 +96,37 @@ describe("reminder-scheduler service (real PostgreSQL, fake sidecar)", () => {
   }
   const dueFor = (taskId: string) => sidecar.reminderDue().filter((e) => e.subject === taskId);
 
+  it("when account.deleted arrives, then the user's jobs and reminders are gone (a failing sidecar retries with every row kept), a repeat is harmless, and a late reminder.scheduled of that user arms nothing", async () => {
+    const erasedUser = randomUUID(); // not the file's userId: the other tests keep theirs
+    const scheduledFor = (user: string, taskId: string) =>
+      makeEvent({ type: "reminder.scheduled", source: "backend", subject: taskId, userId: user, correlationId: "c", time: nextTime(), data: { taskId, remindAt: inMs(3_600_000), title: "t" } });
+    const [t1, t2, otherTask] = [randomUUID(), randomUUID(), randomUUID()];
+    await deliver(scheduledFor(erasedUser, t1));
+    await deliver(scheduledFor(erasedUser, t2));
+    await deliver(scheduledFor(userId, otherTask));
+    const erased = makeEvent({ type: "account.deleted", source: "backend", subject: erasedUser, userId: erasedUser, correlationId: "c", data: { userId: erasedUser, deletedAt: new Date().toISOString() } });
+    const deliverAccount = async (event: unknown) => {
+      const res = await fetch(`${service.url}/events/accounts`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(event) });
+      return ((await res.json()) as { status: string }).status;
+    };
+    sidecar.failJobs = true;
+    assert.equal(await deliverAccount(erased), "RETRY");
+    assert.ok(await row(t1), "rolled back: the rows stay until the jobs are gone");
+    sidecar.failJobs = false;
+    assert.equal(await deliverAccount(erased), "SUCCESS");
+    assert.equal(sidecar.jobs.has(`reminder-${t1}`), false);
+    assert.equal(sidecar.jobs.has(`reminder-${t2}`), false);
+    assert.equal(await row(t1), undefined);
+    assert.equal(await row(t2), undefined);
+    assert.ok(sidecar.jobs.has(`reminder-${otherTask}`), "another user's job stays");
+    assert.equal(await deliverAccount(erased), "SUCCESS");
+
+    const late = randomUUID();
+    assert.equal(await deliver(scheduledFor(erasedUser, late)), "SUCCESS");
+    assert.equal(sidecar.jobs.has(`reminder-${late}`), false);
+    assert.equal(await row(late), undefined);
+  });
+
   it("when reminder.scheduled arrives, then job reminder-<taskId> is scheduled at remindAt with overwrite, and a redelivery schedules nothing more", async () => {
     const taskId = randomUUID();
     const remindAt = new Date(Date.now() + 3_600_000).toISOString();

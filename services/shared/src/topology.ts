@@ -13,6 +13,8 @@ export const topics = {
   taskEvents: "task-events",
   reminders: "reminders",
   notifications: "notifications",
+  // account.deleted: every service that holds a user's data erases it
+  accounts: "accounts",
 } as const;
 export type Topic = (typeof topics)[keyof typeof topics];
 
@@ -121,6 +123,16 @@ export const subscriptions: readonly SubscriptionDefinition[] = [
     deadLetterTopic: deadLetterTopic(topics.notifications),
     perReplica: true,
   },
+  // Account erasure (DELETE /api/account): each service deletes what it holds of the user.
+  ...(["event-processor", "reminder-scheduler", "notification"] as const).map(
+    (appId): SubscriptionDefinition => ({
+      name: `${appId}-accounts`,
+      appId,
+      topic: topics.accounts,
+      route: "/events/accounts",
+      deadLetterTopic: deadLetterTopic(topics.accounts),
+    }),
+  ),
   // The operator's view of poison events: the event-processor records and counts every dead letter.
   ...allTopics.map(
     (topic): SubscriptionDefinition => ({

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import type pg from "pg";
 import { z } from "zod";
-import { currentUser, HttpError, parse } from "../../../shared/src";
+import { currentUser, HttpError, parse, unauthorized } from "../../../shared/src";
 import { claimKey, releaseKey, storeAnswer, type StoredAnswer } from "../data/idempotency-keys";
 
 /** How long a first answer is replayed to retries of its request. */
@@ -30,7 +30,10 @@ export async function answerOnce(db: pg.Pool, req: Request, res: Response, run: 
   if (key === undefined) return send(res, await run());
   const userId = currentUser(req).id;
   const fingerprint = createHash("sha256").update(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`).digest("base64url");
-  const claim = await claimKey(db, userId, key, fingerprint, IDEMPOTENCY_TTL_S);
+  const claim = await claimKey(db, userId, key, fingerprint, IDEMPOTENCY_TTL_S).catch((err: { code?: string }) => {
+    // a token outliving its erased account: the user row the key belongs to is gone
+    throw err.code === "23503" ? unauthorized("the account no longer exists") : err;
+  });
   switch (claim.kind) {
     case "mismatch":
       throw new HttpError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request", [

@@ -2,10 +2,13 @@ import type pg from "pg";
 import type { HistoryItem } from "../../../shared/src";
 import type { AuditEntry } from "../domain/audit-entry";
 
+/** Records the entry, unless its user's account was erased (a late event of theirs records nothing). */
 export async function insertAuditEntry(db: pg.PoolClient, e: AuditEntry): Promise<void> {
+  await lockUserShared(db, e.userId);
   await db.query(
     `INSERT INTO audit_events (event_id, task_id, user_id, type, at, task_version, correlation_id, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM erased_users WHERE user_id = $3)
+     ON CONFLICT (event_id) DO NOTHING`,
     [e.eventId, e.taskId, e.userId, e.type, e.at, e.taskVersion, e.correlationId, JSON.stringify(e.data)],
   );
 }
@@ -32,4 +35,17 @@ export async function historyOfTasks(db: pg.Pool, userId: string, taskIds: strin
   const byTask: Record<string, HistoryItem[]> = {};
   for (const { taskId, ...item } of rows) (byTask[taskId] ??= []).push(item);
   return byTask;
+}
+
+/**
+ * The user's erasure lock (namespace 18, the issue that added it): audit inserts take it shared, the
+ * erasure exclusive, each before its next statement takes its snapshot — so an insert racing the
+ * erasure either commits first (and the erasure's DELETE sees its row) or sees erased_users.
+ */
+export async function lockUserShared(db: pg.PoolClient, userId: string): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock_shared(18, hashtext($1))", [userId]);
+}
+
+export async function lockUserExclusive(db: pg.PoolClient, userId: string): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(18, hashtext($1))", [userId]);
 }

@@ -3,6 +3,7 @@ import type { DaprClient } from "@dapr/dapr";
 import { inTransaction, makeEvent, oncePerEvent, publishEvent, type EventOf, type Logger, type ReminderEvent } from "../../../shared/src";
 import { notificationsSent } from "../../../shared/src/telemetry/notification-metrics";
 import { notificationOfReminder, type Notification } from "../domain/notification";
+import { isErased } from "./account-erasure-consumer";
 import { insertNotification, lockNotificationOfReminder, markPublished } from "../data/notification-store";
 
 export const NOTIFICATION_CONSUMER = "notification";
@@ -25,6 +26,8 @@ export class ReminderConsumer {
   async handle(event: ReminderEvent): Promise<"success" | "duplicate"> {
     // reminder.scheduled/cancelled on this topic belong to the reminder-scheduler
     if (event.type !== "reminder.due") return "success";
+    // a late reminder of an erased account (account.deleted came first on another partition)
+    if (await isErased(this.pool, event.userId)) return "duplicate";
     const fresh = notificationOfReminder(event);
     let created = false;
     await oncePerEvent(this.pool, NOTIFICATION_CONSUMER, event.id, async (db) => {

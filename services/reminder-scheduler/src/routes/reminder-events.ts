@@ -1,12 +1,17 @@
 import { Router } from "express";
-import { ReminderEvent, subscriptionHandler, subscriptions, type Logger } from "../../../shared/src";
+import type pg from "pg";
+import { AccountEvent, ReminderEvent, subscriptionHandler, subscriptions, type JobsClient, type Logger } from "../../../shared/src";
+import { ACCOUNT_ERASURE_CONSUMER, eraseAccount } from "../account-erasure";
 import { CONSUMER, type ReminderJobs } from "../reminder-jobs";
 
 const route = subscriptions.find((s) => s.appId === "reminder-scheduler" && s.topic === "reminders")!.route;
+const accountsRoute = subscriptions.find((s) => s.appId === "reminder-scheduler" && s.topic === "accounts")!.route;
 
 /** Dapr delivers the `reminders` topic here (declarative Subscription rendered from topology.ts). */
-export function reminderEventsRouter(reminders: ReminderJobs, log: Logger): Router {
+export function reminderEventsRouter(reminders: ReminderJobs, log: Logger, erasure: { pool: pg.Pool; jobs: JobsClient }): Router {
   const router = Router();
   router.post(route, subscriptionHandler({ consumer: CONSUMER, schema: ReminderEvent, log, handle: (e) => reminders.handleEvent(e) }));
+  // account.deleted: the user's reminders and their jobs go
+  router.post(accountsRoute, subscriptionHandler({ consumer: ACCOUNT_ERASURE_CONSUMER, schema: AccountEvent, log, handle: (e) => eraseAccount(erasure, e) }));
   return router;
 }

@@ -67,9 +67,17 @@ export const NotificationSent = eventSchema(
   }),
 );
 
+/**
+ * The user erased their account (`DELETE /api/account`): every service deletes what it holds of the
+ * user. `subject` is the user id (the partition key). Consumers are idempotent, and keep the id to
+ * ignore late events of the user still in flight on other partitions.
+ */
+export const AccountDeleted = eventSchema("account.deleted", z.object({ userId: z.uuid(), deletedAt: z.iso.datetime({ offset: true }) }));
+
 export const TaskEvent = z.discriminatedUnion("type", [TaskCreated, TaskUpdated, TaskCompleted, TaskDeleted]);
 export const ReminderEvent = z.discriminatedUnion("type", [ReminderScheduled, ReminderCancelled, ReminderDue]);
 export const NotificationEvent = z.discriminatedUnion("type", [NotificationSent]);
+export const AccountEvent = z.discriminatedUnion("type", [AccountDeleted]);
 export const AnyEvent = z.discriminatedUnion("type", [
   TaskCreated,
   TaskUpdated,
@@ -79,11 +87,13 @@ export const AnyEvent = z.discriminatedUnion("type", [
   ReminderCancelled,
   ReminderDue,
   NotificationSent,
+  AccountDeleted,
 ]);
 
 export type TaskEvent = z.infer<typeof TaskEvent>;
 export type ReminderEvent = z.infer<typeof ReminderEvent>;
 export type NotificationEvent = z.infer<typeof NotificationEvent>;
+export type AccountEvent = z.infer<typeof AccountEvent>;
 export type AnyEvent = z.infer<typeof AnyEvent>;
 export type EventType = AnyEvent["type"];
 export type EventOf<T extends EventType> = Extract<AnyEvent, { type: T }>;
@@ -98,6 +108,7 @@ export const topicOf: Record<EventType, Topic> = {
   "reminder.cancelled": topics.reminders,
   "reminder.due": topics.reminders,
   "notification.sent": topics.notifications,
+  "account.deleted": topics.accounts,
 };
 
 /** Schema of what may arrive on a topic. */
@@ -105,4 +116,5 @@ export const schemaOfTopic: Record<Topic, z.ZodType<AnyEvent>> = {
   [topics.taskEvents]: TaskEvent,
   [topics.reminders]: ReminderEvent,
   [topics.notifications]: NotificationEvent,
+  [topics.accounts]: AccountEvent,
 };

@@ -18,7 +18,7 @@ export interface SubscriptionHandlerOptions<S extends z.ZodType> {
   handle: (event: z.infer<S>) => Promise<HandleOutcome>;
 }
 
-const KNOWN_TYPE = /^(task|reminder|notification)\.[a-z]+$/;
+const KNOWN_TYPE = /^(task|reminder|notification|account)\.[a-z]+$/;
 
 /**
  * Express handler for one Dapr subscription route. Replies the Dapr status explicitly:

@@ -1,0 +1,40 @@
+import { Router } from "express";
+import type pg from "pg";
+import { z } from "zod";
+import { currentUser, HttpError, inTransaction, makeEvent, notFound, parse, requireUser, type TokenService } from "../../../shared/src";
+import { eraseUser, lockUser } from "../data/accounts";
+import { appendToOutbox } from "../data/outbox";
+import { verifyPassword } from "../domain/password-hashing";
+import { EVENT_SOURCE } from "../task-commands";
+
+const DeleteAccountBody = z.strictObject({ password: z.string().min(1).max(1000) });
+
+/**
+ * `DELETE /api/account {password}`: erases the account. The backend deletes the user with its tasks
+ * and writes `account.deleted` to the outbox in the same transaction; the event-processor (history),
+ * reminder-scheduler (reminders and their Dapr jobs) and notification service (notifications) erase
+ * theirs when it arrives. Login fails from then on; a token still in hand finds nothing (404/401).
+ */
+export function accountRoutes(db: pg.Pool, tokens: TokenService, afterCommit: () => void): Router {
+  const router = Router();
+  router.delete("/api/account", requireUser(tokens), async (req, res) => {
+    const { password } = parse(DeleteAccountBody, req.body ?? {});
+    const userId = currentUser(req).id;
+    await inTransaction(db, async (c) => {
+      const user = await lockUser(c, userId);
+      if (!user) throw notFound("account");
+      if (!(await verifyPassword(password, user.passwordHash))) {
+        // 403, not 401: the session is fine, the confirmation is not (a 401 would log the client out)
+        throw new HttpError(403, "wrong_password", "the password is wrong", [{ field: "password", message: "does not match" }]);
+      }
+      await eraseUser(c, userId);
+      const deletedAt = new Date().toISOString();
+      await appendToOutbox(c, [
+        makeEvent({ type: "account.deleted", source: EVENT_SOURCE, subject: userId, userId, correlationId: req.id, data: { userId, deletedAt } }),
+      ]);
+    });
+    afterCommit();
+    res.status(204).end();
+  });
+  return router;
+}
