@@ -283,7 +283,8 @@ describe("backend task API (real PostgreSQL, recording sidecar)", () => {
       assert.deepEqual(await names("status=completed"), ["delta"]);
       assert.deepEqual(await names("status=pending&priority=high"), ["bravo", "golf_1"]);
       assert.deepEqual(await names("tag=work"), ["alpha", "charlie", "foxtrot"]);
-      assert.deepEqual(await names("dueAfter=2030-01-01T00:00:00Z&dueBefore=2030-01-03T00:00:00%2B00:00"), ["delta", "foxtrot"]);
+      // half-open: dueAfter inclusive (charlie, due at 01-01 00:00), dueBefore exclusive (alpha, due at 01-03 00:00)
+      assert.deepEqual(await names("dueAfter=2030-01-01T00:00:00Z&dueBefore=2030-01-03T00:00:00%2B00:00"), ["charlie", "delta", "foxtrot"]);
       assert.deepEqual(await names("q=BANK"), ["delta"]);
       assert.deepEqual(await names("q=100%25"), ["alpha"]);
       assert.deepEqual(await names("q=%25"), ["alpha"], "% is a literal, not a wildcard");
