@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { AnyEvent, TaskCreated, makeEvent, topicFor } from "../src/contracts";
+import { AnyEvent, TaskCreated, historyItemOf, makeEvent, orderHistory, topicFor } from "../src/contracts";
 import { subscriptions, allTopics, deadLetterTopic } from "../src/topology";
 
 const task = {
@@ -40,5 +40,34 @@ describe("event contracts", () => {
     }
     // every dead-letter topic is consumed by someone, so dead letters are seen by an operator
     for (const t of allTopics) assert.ok(subscriptions.some((s) => s.topic === deadLetterTopic(t)), t);
+  });
+});
+
+describe("history lines", () => {
+  const base = { source: "backend", subject: task.id, userId: task.userId, correlationId: "c" };
+
+  it("when a task.updated carries previous values, then its line lists each changed task field before and after; names without a value are left out of diff", () => {
+    const after = { ...task, priority: "high" as const, tags: ["a"], version: 2 };
+    const e = makeEvent({ ...base, type: "task.updated", data: { task: after, changes: ["priority", "tags", "seriesSlot"], previous: { priority: "medium", tags: [] } } });
+    const line = historyItemOf(AnyEvent.parse(e) as Parameters<typeof historyItemOf>[0]);
+    assert.deepEqual(line.data.changes, ["priority", "tags", "seriesSlot"]);
+    assert.deepEqual(line.data.diff, [
+      { field: "priority", before: "medium", after: "high" },
+      { field: "tags", before: [], after: ["a"] },
+    ]);
+  });
+
+  it("when a task.updated has no previous values (written before they existed), then its line has changes but no diff", () => {
+    const e = makeEvent({ ...base, type: "task.updated", data: { task, changes: ["title"] } });
+    const line = historyItemOf(e);
+    assert.deepEqual(line.data.changes, ["title"]);
+    assert.equal("diff" in line.data, false);
+  });
+
+  it("when lines share an instant, then they come in task version order, else oldest first", () => {
+    const at = new Date("2030-01-01T00:00:00Z");
+    const v = (version: number, time: Date) => historyItemOf(makeEvent({ ...base, type: "task.updated", time, data: { task: { ...task, version }, changes: ["title"] } }));
+    const lines = [v(3, at), v(2, at), v(1, new Date(at.getTime() - 1))];
+    assert.deepEqual(orderHistory(lines).map((l) => l.data.version), [1, 2, 3]);
   });
 });

@@ -31,7 +31,8 @@ export function eventsFor(change: TaskChange, ctx: EventContext): AnyEvent[] {
     case "created":
       return [makeEvent({ ...base, type: "task.created", data: { task } }), ...(hasReminder(task) ? [scheduled(task)] : [])];
     case "updated": {
-      const previous = Object.fromEntries(change.changes.map((f) => [f, change.before[f as keyof Task]]));
+      // the changed task fields' values before (a change name that is no task field has none)
+      const previous = Object.fromEntries(change.changes.filter((f) => f in change.before).map((f) => [f, change.before[f as keyof Task]]));
       const events: AnyEvent[] = [makeEvent({ ...base, type: "task.updated", data: { task, changes: change.changes, previous } })];
       if (hasReminder(change.after) && (change.before.remindAt !== change.after.remindAt || !hasReminder(change.before))) {
         events.push(scheduled(change.after));

@@ -54,7 +54,9 @@ export function historyItemOf(event: TaskEvent): HistoryItem {
     data.changes = event.data.changes;
     const previous = event.data.previous;
     if (previous) {
-      data.diff = event.data.changes.map((field) => ({ field, before: previous[field] ?? null, after: task[field as keyof Task] ?? null }));
+      data.diff = event.data.changes
+        .filter((field) => Object.hasOwn(previous, field))
+        .map((field) => ({ field, before: previous[field] ?? null, after: task[field as keyof Task] ?? null }));
     }
   }
   return { type: event.type, at: new Date(event.time).toISOString(), eventId: event.id, correlationId: event.correlationId, data };
