@@ -54,7 +54,11 @@ export async function answerOnce(db: pg.Pool, req: Request, res: Response, run: 
         await releaseKey(db, userId, key);
         throw err;
       }
-      await storeAnswer(db, userId, key, answer);
+      // The change is committed: the caller gets its answer even if keeping it fails (a retry then
+      // sees "in progress" until the claim is abandoned, rather than a 5xx for a change that happened).
+      await storeAnswer(db, userId, key, answer).catch((err: unknown) =>
+        req.log.warn({ err: err instanceof Error ? err.message : String(err) }, "idempotency answer not stored"),
+      );
       return send(res, answer);
     }
   }
