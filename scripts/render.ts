@@ -6,6 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
+import { offlineViolations, policyReport, readStackFile } from "../policy/offline";
 import { helmReleases, kubernetesObjects, redactSecrets, revealSecrets, runOfflineStack } from "../test/stacks/offline-stack";
 
 /** Inputs as written: secret values become "[secret]"; a Secret's data values always do (keys stay visible). */
@@ -57,6 +58,12 @@ async function main(): Promise<void> {
     n++;
   }
   console.log(`${stack}: ${resources.length} resources → ${join(out, "resources.json")}; ${n} manifests → ${join(out, "kubernetes")}`);
+
+  // The policy pack of `pulumi preview --policy-pack policy`, applied to the same plan (policy/offline.ts).
+  const checked = resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, props: revealSecrets(r.inputs) as Record<string, unknown> }));
+  const report = policyReport(offlineViolations(checked, readStackFile(resolve(__dirname, "..", `Pulumi.${stack}.yaml`))), checked.length);
+  for (const line of report.lines) (report.exitCode ? console.error : console.log)(line);
+  process.exitCode = report.exitCode;
 }
 
 main().catch((err: unknown) => {
