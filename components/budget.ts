@@ -277,3 +277,12 @@ export function workloadLines(kind: string, manifest: { metadata?: { name?: stri
   }
   return lines;
 }
+
+/**
+ * A CronJob's pod, budgeted as one replica while it runs (the backup job: concurrencyPolicy Forbid,
+ * so never two at once); its init container counts as in {@link workloadLines}.
+ */
+export function cronJobLines(manifest: { metadata?: { name?: string }; spec?: Values }, nodeCount: number): BudgetLine[] {
+  const template = at(manifest.spec ?? {}, "jobTemplate.spec.template") as Values | undefined;
+  return workloadLines("CronJob", { metadata: manifest.metadata, spec: { replicas: 1, template } }, nodeCount);
+}

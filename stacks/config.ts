@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { AppId } from "../services/shared/src/topology";
+import { backupSettingsSchema } from "../components/backup/backup-settings";
 
 /**
  * The whole stack configuration in ONE zod schema, discriminated by stack name (`local` | `cloud`).
@@ -11,7 +12,7 @@ import type { AppId } from "../services/shared/src/topology";
 export const PROJECT = "todo-platform";
 
 // Keys whose values are secrets: never parsed into the plain config, only read as secret Outputs.
-export const SECRET_KEYS = ["jwtSecret", "sshPrivateKey", "brokerPassword", "databaseUrl", "registryPassword"] as const;
+export const SECRET_KEYS = ["jwtSecret", "sshPrivateKey", "brokerPassword", "databaseUrl", "registryPassword", "backupAccessKeyId", "backupSecretKey"] as const;
 
 const atLeast = (min: number) => z.number({ error: `expected a number ≥ ${min}` }).int(`expected an integer ≥ ${min}`).min(min, `expected a number ≥ ${min}`);
 const quantity = z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$/, "expected a Kubernetes quantity such as 100m, 128Mi or 1Gi");
@@ -167,6 +168,8 @@ const cloudStack = z
         username: z.string().min(1),
       })
       .strict(),
+    /** Nightly PostgreSQL backups to Object Storage (components/backup): schedule, bucket, retention. */
+    backup: backupSettingsSchema,
   })
   .strict();
 
@@ -220,6 +223,9 @@ export interface StackSecrets {
   brokerPassword?: pulumi.Output<string>;
   databaseUrl?: pulumi.Output<string>;
   registryPassword?: pulumi.Output<string>;
+  /** OCI customer secret key for the backup bucket (S3-compatible); both or neither. */
+  backupAccessKeyId?: pulumi.Output<string>;
+  backupSecretKey?: pulumi.Output<string>;
 }
 
 export interface LoadedConfig {
@@ -243,6 +249,8 @@ export function loadStackConfig(): LoadedConfig {
     secrets.registryPassword = cfg.requireSecret("registryPassword");
     if (config.broker.mode === "redpanda-cloud") secrets.brokerPassword = cfg.requireSecret("brokerPassword");
     if (config.database.mode === "external") secrets.databaseUrl = cfg.requireSecret("databaseUrl");
+    secrets.backupAccessKeyId = cfg.getSecret("backupAccessKeyId");
+    secrets.backupSecretKey = cfg.getSecret("backupSecretKey");
   }
   return { config, secrets };
 }

@@ -8,6 +8,8 @@ import { TodoApp } from "../components/app/todo-app";
 import { ExistingCluster } from "../components/cluster/existing-cluster";
 import { MinikubeCluster } from "../components/cluster/minikube-cluster";
 import { OciK3sCluster } from "../components/cluster/oci-k3s-cluster";
+import { cloudBackupArgs } from "../components/backup/backup-settings";
+import { PostgresBackup } from "../components/backup/postgres-backup";
 import { Observability } from "../components/observability/observability";
 import { INGRESS_CLASS, NAMESPACES, Platform, type BrokerChoice } from "../components/platform/platform";
 import { loadStackConfig, replicasOf, serviceResourcesOf } from "./config";
@@ -108,6 +110,10 @@ new Observability(
   { appNamespace: APP_NAMESPACE, monitoringNamespace: NAMESPACES.monitoring, daprNamespace: NAMESPACES.dapr },
   { provider, dependsOn: [platform.kubePrometheusStackRelease] },
 );
+
+// ---- Nightly backups of the in-cluster PostgreSQL to OCI Object Storage (docs/RUNBOOKS.md).
+if (config.stack === "cloud" && config.database.mode === "in-cluster")
+  new PostgresBackup("backup", cloudBackupArgs({ provider, compartmentId: config.oci.compartmentId, objectStorageNamespace: config.registry.namespace, region: new pulumi.Config("oci").require("region"), postgresImage: config.images.postgres, dataNamespace: NAMESPACES.data, settings: config.backup, accessKeyId: secrets.backupAccessKeyId, secretKey: secrets.backupSecretKey }), { dependsOn: platform.ready });
 
 // ---- Outputs
 const scheme = config.stack === "cloud" ? "https" : "http";

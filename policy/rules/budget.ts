@@ -1,4 +1,4 @@
-import { budgetTable, chartLines, hpaMaxReplicas, k3sBaseline, sumBudget, workloadLines, type BudgetLine } from "../../components/budget";
+import { budgetTable, chartLines, cronJobLines, hpaMaxReplicas, k3sBaseline, sumBudget, workloadLines, type BudgetLine } from "../../components/budget";
 import { isType, type PolicyResource, type StackRule } from "./types";
 
 const WORKLOAD_KINDS: Record<string, string> = {
@@ -9,7 +9,7 @@ const WORKLOAD_KINDS: Record<string, string> = {
 
 /**
  * The requests of a stack that provisions OCI A1 nodes, counted as components/budget.ts counts them
- * (k3s constants, every chart's values, every workload at its HPA maximum, the Dapr sidecars).
+ * (k3s constants, every chart's values, every workload at its HPA maximum, the Dapr sidecars, CronJobs).
  * Undefined for a stack without OCI instances: Minikube's capacity is the laptop's.
  */
 export function stackBudgetLines(resources: readonly PolicyResource[]): BudgetLine[] | undefined {
@@ -22,6 +22,7 @@ export function stackBudgetLines(resources: readonly PolicyResource[]): BudgetLi
   const hpas = resources.filter((r) => isType(r, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).map((h) => h.props as { spec?: { scaleTargetRef?: { name?: string }; maxReplicas?: number } });
   const autoscaled = hpaMaxReplicas(hpas);
   for (const r of resources) {
+    if (isType(r, "kubernetes:batch/v1:CronJob")) lines.push(...cronJobLines(r.props as { metadata?: { name?: string } }, nodeCount));
     const kind = WORKLOAD_KINDS[r.type.toLowerCase()];
     if (!kind) continue;
     const manifest = r.props as { metadata?: { name?: string } };

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { budgetTable, chartLines, hpaMaxReplicas, k3sBaseline, sumBudget, workloadLines, type BudgetLine, type BudgetResult } from "../../components/budget";
+import { budgetTable, chartLines, cronJobLines, hpaMaxReplicas, k3sBaseline, sumBudget, workloadLines, type BudgetLine, type BudgetResult } from "../../components/budget";
 import { byType, installMocks, promiseOf, resources, reveal, setCloudStackConfig } from "./cloud-cluster-mocks";
 
 const root = join(__dirname, "..", "..");
@@ -37,6 +37,7 @@ describe("cloud budget (whole cloud stack under mocks)", () => {
     }
     autoscaled = hpaMaxReplicas(byType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((h) => reveal(h.inputs)));
     for (const r of resources) {
+      if (r.type === "kubernetes:batch/v1:CronJob") lines.push(...cronJobLines(reveal(r.inputs), nodeCount));
       const kind = WORKLOAD_KINDS[r.type.toLowerCase()];
       if (!kind) continue;
       const manifest = reveal<{ metadata?: { name?: string } }>(r.inputs);
