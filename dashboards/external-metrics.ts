@@ -52,6 +52,10 @@ export const externalMetrics: readonly ExternalMetric[] = [
   { name: "kube_pod_status_ready", type: "gauge", source: ksm },
   { name: "kube_deployment_status_replicas_available", type: "gauge", source: ksm },
   { name: "kube_deployment_spec_replicas", type: "gauge", source: ksm },
+  // kube-state-metrics: the backup CronJob and its Jobs (TodoBackupFailed, TodoBackupMissing)
+  { name: "kube_job_failed", type: "gauge", source: ksm },
+  { name: "kube_cronjob_created", type: "gauge", source: ksm },
+  { name: "kube_cronjob_status_last_successful_time", type: "gauge", source: ksm },
 
   // cAdvisor
   { name: "container_cpu_usage_seconds_total", type: "counter", source: cadvisor },

@@ -55,7 +55,8 @@ export class PostgresBackup extends pulumi.ComponentResource {
     const storage = new Bucket(
       `${name}-bucket`,
       { compartmentId: args.compartmentId, namespace: args.objectStorageNamespace, name: bucket, accessType: "NoPublicAccess", storageTier: "Standard", versioning: "Disabled" },
-      { parent: this },
+      // A `pulumi destroy` (the accident this protects against) must not take the backups with it.
+      { parent: this, retainOnDelete: true },
     );
     const credentials = args.credentials
       ? [

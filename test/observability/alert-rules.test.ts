@@ -76,7 +76,7 @@ describe("observability: alert rules", () => {
   it("when the rules name a scrape job, then it is one the PodMonitors create", () => {
     const jobs = new Set<string>(Object.values(scrapeJobs));
     for (const r of rules) {
-      for (const m of r.expr.matchAll(/job="([^"]+)"/g)) assert.ok(jobs.has(m[1]), `${r.alert} uses unknown job ${m[1]}`);
+      for (const m of r.expr.matchAll(/(?<![\w])job="([^"]+)"/g)) assert.ok(jobs.has(m[1]), `${r.alert} uses unknown job ${m[1]}`);
     }
   });
 
