@@ -128,10 +128,11 @@ describe("backup: dump and load against PostgreSQL", function () {
     const file = join(dir, "url.backup");
     const lines: string[] = [];
     const io = (url: string) => ({ env: { DATABASE_URL: url, DATA_DIR: join(dir, "unused") }, stderr: { write: (t: string) => lines.push(t) } });
+    const tables = (await c.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'backend' AND tablename <> 'pgmigrations'")).rows[0]!.n;
     await backupCli(["--out", file], io(source.url));
     const text = gunzipSync(readFileSync(file)).toString();
     assert.ok(text.startsWith("TODO-PLATFORM-BACKUP 1\n{"), "magic line, then the header");
-    assert.match(lines.join(""), /backup written: .*1 schemas, 3 tables, 1 rows/);
+    assert.match(lines.join(""), new RegExp(`backup written: .*1 schemas, ${tables} tables, 1 rows`));
     await restoreCli(["--from", file], io(target.url));
     const t = await connected(target.url);
     assert.deepEqual((await t.query("SELECT email FROM backend.users")).rows, [{ email: "a@example.com" }]);
