@@ -3,6 +3,7 @@ import { ApiError } from "../api/client";
 import type { Priority, Task, TaskInput } from "../api/types";
 import { choiceFor, previewOccurrences, ruleFor, WEEKDAYS, type RecurrenceChoice, type WeekdayCode } from "../recurrence";
 import { formatWhen, isoToLocalInput, localInputToIso } from "../time";
+import { RELATIVE_REMINDERS, reminderChoiceFor, remindAtFor, type ReminderChoice } from "../reminder-offset";
 import { FieldError } from "./Toasts";
 
 interface Props {
@@ -21,6 +22,7 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
   const [tags, setTags] = useState((task?.tags ?? []).join(", "));
   const [dueAt, setDueAt] = useState(isoToLocalInput(task?.dueAt ?? null));
   const [remindAt, setRemindAt] = useState(isoToLocalInput(task?.remindAt ?? null));
+  const [reminder, setReminder] = useState<ReminderChoice>(reminderChoiceFor(task?.dueAt ?? null, task?.remindAt ?? null));
   const [choice, setChoice] = useState<RecurrenceChoice>(choiceFor(task?.recurrence ?? null));
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -49,7 +51,7 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
         priority,
         tags: tags.split(",").map((t) => t.trim()).filter(Boolean),
         dueAt: localInputToIso(dueAt),
-        remindAt: localInputToIso(remindAt),
+        remindAt: remindAtFor(reminder, localInputToIso(dueAt), localInputToIso(remindAt)),
         recurrence: rule,
       });
     } catch (err) {
@@ -97,9 +99,34 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
           </label>
           <label>
             Reminder
-            <input type="datetime-local" step="1" name="remindAt" value={remindAt} onInput={(e) => setRemindAt(e.currentTarget.value)} aria-describedby="err-remind" />
+            <select name="reminder" value={reminder} onChange={(e) => setReminder(e.currentTarget.value as ReminderChoice)} aria-describedby="err-remind reminder-hint">
+              <option value="none">No reminder</option>
+              {RELATIVE_REMINDERS.map((r) => (
+                <option key={r.id} value={r.id} disabled={!dueAt}>
+                  {r.label}
+                </option>
+              ))}
+              <option value="custom">At a chosen time…</option>
+            </select>
           </label>
         </div>
+        {reminder === "custom" && (
+          <label>
+            Reminder time
+            <input type="datetime-local" step="1" name="remindAt" value={remindAt} onInput={(e) => setRemindAt(e.currentTarget.value)} aria-describedby="err-remind" />
+          </label>
+        )}
+        <p class="hint" id="reminder-hint" data-testid="reminder-hint">
+          {reminder === "none"
+            ? "No reminder."
+            : reminder === "custom"
+              ? remindAt
+                ? `Reminds ${formatWhen(localInputToIso(remindAt))}.`
+                : "Choose when to be reminded."
+              : dueAt
+                ? `Reminds ${formatWhen(remindAtFor(reminder, localInputToIso(dueAt), null))}; moves with the due time.`
+                : "Set a due time first."}
+        </p>
         <FieldError id="err-due">{fieldError("dueAt")}</FieldError>
         <FieldError id="err-remind">{fieldError("remindAt")}</FieldError>
         <fieldset>

@@ -4,13 +4,14 @@ import { formatWhen } from "../time";
 
 interface Props {
   tasks: Task[];
-  onComplete: (t: Task) => void;
+  /** Completes a pending task, reopens a completed one. */
+  onToggleDone: (t: Task) => void;
   onEdit: (t: Task) => void;
   onDelete: (t: Task) => void;
   onHistory: (t: Task) => void;
 }
 
-export function TaskList({ tasks, onComplete, onEdit, onDelete, onHistory }: Props) {
+export function TaskList({ tasks, onToggleDone, onEdit, onDelete, onHistory }: Props) {
   if (tasks.length === 0) return <p class="empty">No tasks match. Add one with “New task”.</p>;
   return (
     <ul class="tasks" aria-label="Tasks">
@@ -20,9 +21,8 @@ export function TaskList({ tasks, onComplete, onEdit, onDelete, onHistory }: Pro
             type="checkbox"
             class="complete"
             checked={t.status === "completed"}
-            disabled={t.status === "completed"}
-            aria-label={`Complete “${t.title}”`}
-            onChange={() => onComplete(t)}
+            aria-label={t.status === "completed" ? `Reopen “${t.title}”` : `Complete “${t.title}”`}
+            onChange={() => onToggleDone(t)}
           />
           <div class="task-body">
             <span class="title">{t.title}</span>
