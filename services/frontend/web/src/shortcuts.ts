@@ -16,20 +16,24 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
 }
 
-/** Single-key shortcuts on the window, off while `enabled` is false (a dialog has the keyboard). */
+/**
+ * Single-key shortcuts on the window, off while `enabled` is false (a dialog has the keyboard). One
+ * listener for the page's life reads the latest render's keys and flag, so a key pressed right after a
+ * dialog closes works (effects run after paint, a listener re-added there would miss it).
+ */
 export function useShortcuts(keys: Record<string, () => void>, enabled: boolean): void {
-  const current = useRef(keys);
-  current.current = keys;
+  const current = useRef({ keys, enabled });
+  current.current = { keys, enabled };
   useEffect(() => {
-    if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
+      if (!current.current.enabled) return;
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
-      const run = current.current[e.key];
+      const run = current.current.keys[e.key];
       if (!run) return;
       e.preventDefault(); // "/" would otherwise be typed into the search box it focuses
       run();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [enabled]);
+  }, []);
 }

@@ -35,6 +35,7 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
   }, []);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
   const [editing, setEditing] = useState<Task | "new" | null>(null);
   const [historyOf, setHistoryOf] = useState<Task | null>(null);
   const [showNotifications, setShowNotifications] = useState(false);
@@ -94,9 +95,12 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
       setList(state);
       setNextCursor(page.nextCursor);
       setLoadError(null);
+      setLoading(false);
     } catch (err) {
-      if (seq === loadSeq.current) pending.current = null;
+      if (seq !== loadSeq.current) return;
+      pending.current = null;
       setLoadError(err instanceof ApiError ? err.message : String(err));
+      setLoading(false);
     }
   }, [api, setList]);
 
@@ -111,6 +115,7 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
   }, [api]);
 
   useEffect(() => {
+    setLoading(true);
     const t = setTimeout(loadTasks, 150); // debounce typing in the search box
     return () => clearTimeout(t);
   }, [query, loadTasks]);
@@ -275,7 +280,9 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
         <ViewTabs view={view} onChange={setView} />
         <Filters query={filters} onChange={setFilters} searchRef={searchRef} dayView={view !== "all"} />
         {loadError && <p class="form-error" role="alert">{loadError}</p>}
-        <TaskList tasks={visible} onToggleDone={toggleDone} onEdit={(t) => setEditing(t)} onDelete={remove} onHistory={setHistoryOf} />
+        <section aria-label="Task list" aria-busy={loading} data-testid="task-list">
+          <TaskList tasks={visible} onToggleDone={toggleDone} onEdit={(t) => setEditing(t)} onDelete={remove} onHistory={setHistoryOf} />
+        </section>
         {nextCursor && (
           <button type="button" onClick={loadMore}>
             Load more
