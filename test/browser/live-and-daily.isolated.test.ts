@@ -238,6 +238,10 @@ describe("the web app as a daily tool, in Chromium against the local runtime", f
     await taskRow(page, "Reopen me").waitFor({ state: "detached", timeout: 10_000 });
     await page.getByLabel("Status").selectOption("pending");
     await page.getByRole("checkbox", { name: "Complete “Reopen me”" }).waitFor({ timeout: 10_000 });
+    await taskRow(page, "Reopen me").getByRole("button", { name: /History/ }).click();
+    const history = page.getByTestId("history");
+    await history.locator("li").filter({ hasText: "Completed" }).waitFor({ timeout: 10_000 });
+    await history.locator("li").filter({ hasText: "Reopened" }).waitFor({ timeout: 10_000 });
   });
 
   it("when a task's priority and tags are edited, then its history says what changed in words", async () => {

@@ -15,6 +15,20 @@ describe("web: history in words", () => {
     assert.deepEqual(w.details, ["Priority: medium → high", "Tags: a, b → a, c", "Description: none → x"]);
   });
 
+  it("when the backend's entry carries data.diff, then it reads the same", () => {
+    const w = historyInWords({
+      type: "task.updated",
+      at: "x",
+      data: { status: "pending", changes: ["priority", "tags"], diff: [{ field: "priority", before: "low", after: "medium" }, { field: "tags", before: [], after: ["x"] }] },
+    });
+    assert.deepEqual(w, { headline: "Changed", details: ["Priority: low → medium", "Tags: none → x"] });
+  });
+
+  it("when an update sets the status back to pending, then it reads 'Reopened'", () => {
+    assert.equal(historyInWords({ type: "task.updated", at: "x", data: { status: "pending", changes: ["status", "completedAt"] } }).headline, "Reopened");
+    assert.equal(historyInWords({ type: "task.updated", at: "x", changes: { status: { before: "completed", after: "pending" } } }).headline, "Reopened");
+  });
+
   it("when the entry is a completion, reopening or creation, then it is named in words", () => {
     assert.equal(historyInWords({ type: "task.completed", at: "x" }).headline, "Completed");
     assert.equal(historyInWords({ type: "task.reopened", at: "x" }).headline, "Reopened");

@@ -36,6 +36,10 @@ export function valueInWords(field: string, v: unknown): string {
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 }
 
+function statusAfter(changes: Record<string, FieldChange> | string[] | undefined): unknown {
+  return changes && !Array.isArray(changes) ? changes.status?.after : undefined;
+}
+
 function changeInWords(field: string, c: FieldChange): string {
   return `${fieldName(field)}: ${valueInWords(field, c.before)} → ${valueInWords(field, c.after)}`;
 }
@@ -45,8 +49,13 @@ function changeInWords(field: string, c: FieldChange): string {
  * per changed field ("Priority: medium → high"). Entries of older servers name only the fields.
  */
 export function historyInWords(item: HistoryItem): { headline: string; details: string[] } {
-  const headline = EVENT_WORDS[item.type] ?? item.type.replace(/^task\./, "").replace(/^./, (c) => c.toUpperCase());
-  const changes = item.changes ?? item.data?.changes;
+  const diff = item.data?.diff;
+  const changes = Array.isArray(diff) ? Object.fromEntries(diff.map((d) => [d.field, d])) : (item.changes ?? item.data?.changes);
+  const changed = Array.isArray(changes) ? changes : changes ? Object.keys(changes) : [];
+  // Reopening is an update of the status back to pending (the backend emits task.updated for it).
+  const reopened = item.type === "task.updated" && changed.includes("status") && (item.data?.status ?? statusAfter(changes)) === "pending";
+  const headline = reopened ? "Reopened" : (EVENT_WORDS[item.type] ?? item.type.replace(/^task\./, "").replace(/^./, (c) => c.toUpperCase()));
+  if (reopened) return { headline, details: [] };
   if (Array.isArray(changes)) {
     const names = changes.filter((f): f is string => typeof f === "string").map((f) => fieldName(f).toLowerCase());
     return { headline, details: names.length ? [`Changed ${names.join(", ")}`] : [] };

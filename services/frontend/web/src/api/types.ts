@@ -50,15 +50,16 @@ export interface FieldChange {
 }
 
 /**
- * One line of a task's history. `changes` maps each changed field to before/after; older servers sent
- * only the names of the changed fields (as `changes` or `data.changes`).
+ * One line of a task's history. What changed comes as `data.diff` (`[{field, before, after}]`, the
+ * backend's shape) or as a `changes` map of field → before/after; older entries name only the changed
+ * fields (`changes` or `data.changes` as a list). `data.status` is the task's status after the event.
  */
 export interface HistoryItem {
   type: string;
   at: string;
   eventId?: string;
   changes?: Record<string, FieldChange> | string[];
-  data?: { changes?: string[] };
+  data?: { changes?: string[]; diff?: Array<FieldChange & { field: string }>; status?: string };
 }
 
 export interface Notification {

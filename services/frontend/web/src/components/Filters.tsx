@@ -12,7 +12,7 @@ interface Props {
 }
 
 export function tagsOf(text: string): string[] {
-  return [...new Set(text.split(",").map((t) => t.trim()).filter(Boolean))].slice(0, 20);
+  return [...new Set(text.split(",").map((t) => t.trim()).filter(Boolean))].slice(0, 10); // the API takes at most 10 tag filters
 }
 
 /** Filters, search and sort: every change becomes a new query (the server does the filtering). */
