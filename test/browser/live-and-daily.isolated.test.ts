@@ -228,7 +228,7 @@ describe("the web app as a daily tool, in Chromium against the local runtime", f
 
   it("when a completed task's checkbox is unticked, then it is reopened (POST /api/tasks/:id/reopen) and back in the pending list", async () => {
     await createTask({ title: "Reopen me" });
-    await page.getByRole("checkbox", { name: "Complete “Reopen me”" }).check();
+    await page.getByRole("checkbox", { name: "Complete “Reopen me”" }).click();
     await taskRow(page, "Reopen me").waitFor({ state: "detached" });
     await page.getByLabel("Status").selectOption("completed");
     const box = page.getByRole("checkbox", { name: "Reopen “Reopen me”" });
@@ -254,8 +254,8 @@ describe("the web app as a daily tool, in Chromium against the local runtime", f
     await editor.waitFor({ state: "detached" });
     await taskRow(page, "Explain me").getByRole("button", { name: /History/ }).click();
     const history = page.getByTestId("history");
-    await history.locator("li").filter({ hasText: "Priority: medium → high" }).waitFor({ timeout: 10_000 });
-    await history.locator("li").filter({ hasText: "Tags: a, b → a, c" }).waitFor();
+    await history.getByText("Priority: medium → high", { exact: true }).waitFor({ timeout: 10_000 });
+    await history.getByText("Tags: a, b → a, c", { exact: true }).waitFor();
     await history.locator("li").filter({ hasText: "Created" }).first().waitFor();
     assert.equal(await history.locator("li").filter({ hasText: "task.updated" }).count(), 0, "no event type names");
     await page.getByRole("button", { name: "Close" }).click();

@@ -4,6 +4,8 @@ import { formatWhen } from "../time";
 
 interface Props {
   tasks: Task[];
+  /** Tasks whose complete/reopen request is in flight. */
+  toggling: Set<string>;
   /** Completes a pending task, reopens a completed one. */
   onToggleDone: (t: Task) => void;
   onEdit: (t: Task) => void;
@@ -11,7 +13,7 @@ interface Props {
   onHistory: (t: Task) => void;
 }
 
-export function TaskList({ tasks, onToggleDone, onEdit, onDelete, onHistory }: Props) {
+export function TaskList({ tasks, toggling, onToggleDone, onEdit, onDelete, onHistory }: Props) {
   if (tasks.length === 0) return <p class="empty">No tasks match. Add one with “New task”.</p>;
   return (
     <ul class="tasks" aria-label="Tasks">
@@ -20,7 +22,8 @@ export function TaskList({ tasks, onToggleDone, onEdit, onDelete, onHistory }: P
           <input
             type="checkbox"
             class="complete"
-            checked={t.status === "completed"}
+            checked={(t.status === "completed") !== toggling.has(t.id)}
+            disabled={toggling.has(t.id)}
             aria-label={t.status === "completed" ? `Reopen “${t.title}”` : `Complete “${t.title}”`}
             onChange={() => onToggleDone(t)}
           />

@@ -45,6 +45,8 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [live, setLive] = useState<LiveStatus>("connecting");
   const [hidden, setHidden] = useState<Set<string>>(new Set());
+  /** Tasks whose complete/reopen is in flight: the box shows the new state and takes no second click. */
+  const [toggling, setToggling] = useState<Set<string>>(new Set());
   const toastId = useRef(0);
   const searchRef = useRef<HTMLInputElement>(null);
   const quickAddRef = useRef<HTMLInputElement>(null);
@@ -166,10 +168,18 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
   }
 
   async function toggleDone(t: Task) {
+    if (toggling.has(t.id)) return;
+    setToggling((s) => new Set(s).add(t.id));
     try {
       learn(t.status === "completed" ? await api.reopenTask(t.id, t.version) : await api.completeTask(t.id));
     } catch (err) {
       showError(err);
+    } finally {
+      setToggling((s) => {
+        const n = new Set(s);
+        n.delete(t.id);
+        return n;
+      });
     }
   }
 
@@ -281,7 +291,7 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
         <Filters query={filters} onChange={setFilters} searchRef={searchRef} dayView={view !== "all"} />
         {loadError && <p class="form-error" role="alert">{loadError}</p>}
         <section aria-label="Task list" aria-busy={loading} data-testid="task-list">
-          <TaskList tasks={visible} onToggleDone={toggleDone} onEdit={(t) => setEditing(t)} onDelete={remove} onHistory={setHistoryOf} />
+          <TaskList tasks={visible} toggling={toggling} onToggleDone={toggleDone} onEdit={(t) => setEditing(t)} onDelete={remove} onHistory={setHistoryOf} />
         </section>
         {nextCursor && (
           <button type="button" onClick={loadMore}>
