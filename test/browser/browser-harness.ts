@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Debian's Chromium, driven headless as the other browser suites do. */
@@ -48,4 +49,9 @@ export function socketControlScript(): void {
       w.__sockets.push(this);
     }
   };
+}
+
+/** `npm run screenshots` sets SCREENSHOTS_DIR (docs/screenshots); a plain test run takes none here. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS_DIR) await page.screenshot({ path: join(process.env.SCREENSHOTS_DIR, name) });
 }

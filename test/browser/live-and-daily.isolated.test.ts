@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startLocalRuntime } from "../../services/runtime/src/local-runtime";
-import { launchChromium, localInput, signUp, socketControlScript, tokenOf } from "./browser-harness";
+import { launchChromium, localInput, screenshot, signUp, socketControlScript, tokenOf } from "./browser-harness";
 
 // The web app as a daily tool, against the real local runtime in Chromium: live frames applied to the
 // list (requests counted), catch-up after a reconnect, reopen, history in words, relative reminders,
@@ -166,6 +166,7 @@ describe("the web app as a daily tool, in Chromium against the local runtime", f
     await help.waitFor();
     const listed = await help.locator("kbd").allTextContents();
     for (const key of ["n", "/", "?"]) assert.ok(listed.includes(key), `${key} is listed in ${listed.join(" ")}`);
+    await screenshot(page, "shortcuts.png");
     await page.keyboard.press("Escape");
     await help.waitFor({ state: "detached" });
     await page.keyboard.press("n");
@@ -200,6 +201,7 @@ describe("the web app as a daily tool, in Chromium against the local runtime", f
       assert.equal(await views.getByRole("button", { name: view }).getAttribute("aria-pressed"), "true");
     };
     await expectOnly("Today", ["View: today"]);
+    await screenshot(page, "today-view.png");
     await expectOnly("Overdue", ["View: yesterday"]);
     await expectOnly("Upcoming", ["View: tomorrow"]);
     // A frame for a task due today lands in the Today view without a refetch.
@@ -256,6 +258,7 @@ describe("the web app as a daily tool, in Chromium against the local runtime", f
     const history = page.getByTestId("history");
     await history.getByText("Priority: medium → high", { exact: true }).waitFor({ timeout: 10_000 });
     await history.getByText("Tags: a, b → a, c", { exact: true }).waitFor();
+    await screenshot(page, "history-in-words.png");
     await history.locator("li").filter({ hasText: "Created" }).first().waitFor();
     assert.equal(await history.locator("li").filter({ hasText: "task.updated" }).count(), 0, "no event type names");
     await page.getByRole("button", { name: "Close" }).click();

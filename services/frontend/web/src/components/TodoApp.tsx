@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks"
 import { ApiError, type ApiClient } from "../api/client";
 import type { Notification, Session, Task, TaskInput, TaskQuery, WebSocketFrame } from "../api/types";
 import { LiveUpdates, webSocketUrl, type LiveStatus } from "../live/live-updates";
-import { appendPage, applyTask, removeTask, type ListState } from "../live/task-list-state";
+import { appendPage, applyTask, matchesQuery, removeTask, type ListState } from "../live/task-list-state";
 import { useShortcuts } from "../shortcuts";
 import { msUntilNextDay, viewQuery, type View } from "../views";
 import { Filters } from "./Filters";
@@ -164,7 +164,10 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
   }
 
   async function quickAdd(title: string) {
-    learn(await api.createTask({ title, description: "", priority: "medium", tags: [], dueAt: null, remindAt: null, recurrence: null }));
+    const task = await api.createTask({ title, description: "", priority: "medium", tags: [], dueAt: null, remindAt: null, recurrence: null });
+    learn(task);
+    // A task without a due date is in no day view: say where it went instead of showing nothing.
+    if (!matchesQuery(task, queryRef.current)) toast({ kind: "info", text: `Added “${task.title}” — not in this view; it is under All.` });
   }
 
   async function toggleDone(t: Task) {
