@@ -3,8 +3,9 @@ import { ApiError } from "../api/client";
 import type { Priority, Task, TaskInput } from "../api/types";
 import { choiceFor, previewOccurrences, ruleFor, WEEKDAYS, type RecurrenceChoice, type WeekdayCode } from "../recurrence";
 import { formatWhen, isoToLocalInput, localInputToIso } from "../time";
-import { RELATIVE_REMINDERS, reminderChoiceFor, remindAtFor, type ReminderChoice } from "../reminder-offset";
 import { FieldError } from "./Toasts";
+import { reminderChoiceFor, remindAtFor, type ReminderChoice } from "../reminder-offset";
+import { ReminderField } from "./ReminderField";
 
 interface Props {
   task: Task | null;
@@ -97,36 +98,8 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
             Due
             <input type="datetime-local" step="1" name="dueAt" value={dueAt} onInput={(e) => setDueAt(e.currentTarget.value)} aria-describedby="err-due" />
           </label>
-          <label>
-            Reminder
-            <select name="reminder" value={reminder} onChange={(e) => setReminder(e.currentTarget.value as ReminderChoice)} aria-describedby="err-remind reminder-hint">
-              <option value="none">No reminder</option>
-              {RELATIVE_REMINDERS.map((r) => (
-                <option key={r.id} value={r.id} disabled={!dueAt}>
-                  {r.label}
-                </option>
-              ))}
-              <option value="custom">At a chosen time…</option>
-            </select>
-          </label>
+          <ReminderField dueAt={dueAt} choice={reminder} onChoice={setReminder} custom={remindAt} onCustom={setRemindAt} />
         </div>
-        {reminder === "custom" && (
-          <label>
-            Reminder time
-            <input type="datetime-local" step="1" name="remindAt" value={remindAt} onInput={(e) => setRemindAt(e.currentTarget.value)} aria-describedby="err-remind" />
-          </label>
-        )}
-        <p class="hint" id="reminder-hint" data-testid="reminder-hint">
-          {reminder === "none"
-            ? "No reminder."
-            : reminder === "custom"
-              ? remindAt
-                ? `Reminds ${formatWhen(localInputToIso(remindAt))}.`
-                : "Choose when to be reminded."
-              : dueAt
-                ? `Reminds ${formatWhen(remindAtFor(reminder, localInputToIso(dueAt), null))}; moves with the due time.`
-                : "Set a due time first."}
-        </p>
         <FieldError id="err-due">{fieldError("dueAt")}</FieldError>
         <FieldError id="err-remind">{fieldError("remindAt")}</FieldError>
         <fieldset>
