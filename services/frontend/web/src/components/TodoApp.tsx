@@ -35,7 +35,8 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
   }, []);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  /** The query the list last answered; the list is busy while the current query differs from it. */
+  const [loadedKey, setLoadedKey] = useState<string | null>(null);
   const [editing, setEditing] = useState<Task | "new" | null>(null);
   const [historyOf, setHistoryOf] = useState<Task | null>(null);
   const [showNotifications, setShowNotifications] = useState(false);
@@ -86,6 +87,7 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
 
   const loadTasks = useCallback(async () => {
     const seq = ++loadSeq.current;
+    const key = JSON.stringify(queryRef.current);
     pending.current = new Map();
     try {
       const page = await api.listTasks({ ...queryRef.current, cursor: undefined });
@@ -97,12 +99,12 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
       setList(state);
       setNextCursor(page.nextCursor);
       setLoadError(null);
-      setLoading(false);
+      setLoadedKey(key);
     } catch (err) {
       if (seq !== loadSeq.current) return;
       pending.current = null;
       setLoadError(err instanceof ApiError ? err.message : String(err));
-      setLoading(false);
+      setLoadedKey(key);
     }
   }, [api, setList]);
 
@@ -117,7 +119,6 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
   }, [api]);
 
   useEffect(() => {
-    setLoading(true);
     const t = setTimeout(loadTasks, 150); // debounce typing in the search box
     return () => clearTimeout(t);
   }, [query, loadTasks]);
@@ -293,7 +294,7 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
         <ViewTabs view={view} onChange={setView} />
         <Filters query={filters} onChange={setFilters} searchRef={searchRef} dayView={view !== "all"} />
         {loadError && <p class="form-error" role="alert">{loadError}</p>}
-        <section aria-label="Task list" aria-busy={loading} data-testid="task-list">
+        <section aria-label="Task list" aria-busy={loadedKey !== JSON.stringify(query)} data-testid="task-list">
           <TaskList tasks={visible} toggling={toggling} onToggleDone={toggleDone} onEdit={(t) => setEditing(t)} onDelete={remove} onHistory={setHistoryOf} />
         </section>
         {nextCursor && (
