@@ -99,13 +99,14 @@ describe("the web UI in Chromium against the local runtime", function () {
     await editor.getByLabel("Tags").fill("home, garden");
     const due = new Date(Date.now() + 60 * 60 * 1000);
     await editor.getByLabel("Due", { exact: true }).fill(localInput(due));
-    await editor.getByLabel("Reminder").fill(localInput(new Date(Date.now() + 6_000)));
+    await editor.getByRole("combobox", { name: /^Reminder/ }).selectOption("custom");
+    await editor.getByLabel("Reminder time").fill(localInput(new Date(Date.now() + 6_000)));
     await editor.getByLabel("Pattern").selectOption("daily");
     await editor.getByTestId("occurrences").locator("li").nth(2).waitFor();
     await a1.screenshot({ path: join(SCREENSHOTS, "task-editor.png") });
     await a1.getByRole("button", { name: "Add task" }).click();
     await a1.getByTestId("task").filter({ hasText: "Water the plants" }).waitFor();
-    // no reload in the second tab: the websocket frame refetches its list
+    // no reload in the second tab: the websocket frame is applied to its list
     await a2.getByTestId("task").filter({ hasText: "Water the plants" }).waitFor({ timeout: 10_000 });
   });
 
@@ -136,8 +137,8 @@ describe("the web UI in Chromium against the local runtime", function () {
     await done.waitFor();
     await done.getByRole("button", { name: /History/ }).click();
     const history = a1.getByTestId("history");
-    await history.locator("li").filter({ hasText: "task.completed" }).waitFor({ timeout: 10_000 });
-    assert.ok((await history.locator("li").filter({ hasText: "task.created" }).count()) >= 1);
+    await history.locator("li").filter({ hasText: "Completed" }).waitFor({ timeout: 10_000 });
+    assert.ok((await history.locator("li").filter({ hasText: "Created" }).count()) >= 1);
     await a1.screenshot({ path: join(SCREENSHOTS, "history.png") });
     await a1.getByRole("button", { name: "Close" }).click();
     await a1.getByLabel("Status").selectOption("pending");

@@ -9,5 +9,15 @@ export const configSchema = baseConfigSchema.extend({
   MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** Event ids remembered to suppress a redelivered frame. */
   RECENT_EVENT_IDS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Catch-up window (`/ws?lastEventId=`): frames kept per user on this replica. */
+  REPLAY_PER_USER: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** Catch-up window: frames older than this are not replayed (a reconnect then refetches). */
+  REPLAY_MAX_AGE_MS: z.coerce.number().int().min(1000).max(24 * 3_600_000).default(15 * 60_000),
+  /** Catch-up window: frames kept for all users together. */
+  REPLAY_MAX_FRAMES: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /** Catch-up window: payload bytes kept for all users together (default 16 MiB). */
+  REPLAY_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** Frames that arrived this long before the last seen one are replayed too (replicas differ in order). */
+  REPLAY_REORDER_MARGIN_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
 });
 export type WebsocketConfig = z.infer<typeof configSchema>;

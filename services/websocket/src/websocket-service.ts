@@ -23,6 +23,13 @@ export async function start(config: WebsocketConfig): Promise<RunningService> {
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
     maxBufferedBytes: config.MAX_BUFFERED_BYTES,
     recentEventIds: config.RECENT_EVENT_IDS,
+    replay: {
+      perUser: config.REPLAY_PER_USER,
+      maxAgeMs: config.REPLAY_MAX_AGE_MS,
+      maxFrames: config.REPLAY_MAX_FRAMES,
+      maxBytes: config.REPLAY_MAX_BYTES,
+      reorderMarginMs: config.REPLAY_REORDER_MARGIN_MS,
+    },
   });
   const app = createServiceApp({
     log,

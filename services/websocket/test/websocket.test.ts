@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { request } from "node:http";
 import type { Socket } from "node:net";
 import WebSocket from "ws";
-import { JWT_SECRET_NAME, makeEvent, TokenService, WebSocketFrame, type RunningService, type Task } from "../../shared/src";
+import { JWT_SECRET_NAME, makeEvent, ServerFrame, TokenService, WebSocketFrame, type RunningService, type Task } from "../../shared/src";
 import { registry } from "../../shared/src/telemetry/registry";
 import { configSchema } from "../src/config";
 import { start } from "../src/websocket-service";
@@ -25,7 +25,7 @@ const taskCreated = (userId: string, description = "") => {
 
 /** A client that records every frame it receives. */
 class Client {
-  readonly frames: Array<{ type: string; id: string }> = [];
+  readonly frames: Array<{ type: string; id?: string }> = [];
   closeCode?: number;
   constructor(readonly ws: WebSocket) {
     ws.on("message", (data) => this.frames.push(JSON.parse(String(data))));
@@ -33,10 +33,12 @@ class Client {
   }
 }
 
-async function connect(base: string, userId: string, via: "query" | "subprotocol" = "query", opts: WebSocket.ClientOptions = {}): Promise<Client> {
+async function connect(base: string, userId: string, via: "query" | "subprotocol" = "query", opts: WebSocket.ClientOptions = {}, lastEventId?: string): Promise<Client> {
   const token = await tokens.sign({ id: userId, email: `${userId}@example.com` });
   const url = base.replace("http", "ws") + "/ws";
-  const ws = via === "query" ? new WebSocket(`${url}?token=${token}`, opts) : new WebSocket(url, ["bearer", token], opts);
+  const replay = lastEventId ? `lastEventId=${encodeURIComponent(lastEventId)}` : "";
+  const ws =
+    via === "query" ? new WebSocket(`${url}?token=${token}${replay ? `&${replay}` : ""}`, opts) : new WebSocket(`${url}${replay ? `?${replay}` : ""}`, ["bearer", token], opts);
   const client = new Client(ws);
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
@@ -112,7 +114,8 @@ describe("websocket service", () => {
   before(async () => {
     sidecar = await startRecordingSidecar({ secrets: { [JWT_SECRET_NAME]: SECRET } });
     // Heartbeats far apart here: the slow-client test pauses a socket, which must not look dead.
-    service = await startService({ HEARTBEAT_INTERVAL_MS: "600000", MAX_BUFFERED_BYTES: "65536" });
+    // No reorder margin here, so a replay is exactly the frames after the id (the margin has its own test).
+    service = await startService({ HEARTBEAT_INTERVAL_MS: "600000", MAX_BUFFERED_BYTES: "65536", REPLAY_REORDER_MARGIN_MS: "0" });
   });
 
   after(async () => {
@@ -250,6 +253,101 @@ describe("websocket service", () => {
     await until("the socket is closed at expiry", () => client.closeCode !== undefined, 6000);
     assert.equal(client.closeCode, 4001);
     assert.equal(await droppedCount("expired"), before + 1);
+  });
+
+  describe("catch-up after a reconnect (?lastEventId=)", () => {
+    const close = async (c: Client) => {
+      c.ws.close();
+      await until("closed", () => c.closeCode !== undefined);
+    };
+
+    it("when a user reconnects with the id of the last frame seen, then the missed frames come, then replay.complete, and live frames after", async () => {
+      const user = randomUUID();
+      const other = randomUUID();
+      const first = track(await connect(service.url, user));
+      const seen = taskCreated(user);
+      await publish(service, "/events/task-events", seen);
+      await until("the first frame", () => first.frames.length === 1);
+      await close(first);
+      const missed = [taskCreated(user), taskCreated(other), taskCreated(user)];
+      for (const e of missed) await publish(service, "/events/task-events", e);
+
+      const again = track(await connect(service.url, user, "subprotocol", {}, seen.id));
+      await until("replay.complete", () => again.frames.some((f) => f.type === "replay.complete"));
+      assert.deepEqual(
+        again.frames.map((f) => f.id ?? f.type),
+        [missed[0]!.id, missed[2]!.id, "replay.complete"],
+      );
+      assert.equal(ServerFrame.safeParse(again.frames.at(-1)).success, true);
+      assert.deepEqual((again.frames.at(-1) as unknown as { data: unknown }).data, { lastEventId: seen.id, replayed: 2 });
+      const live = taskCreated(user);
+      await publish(service, "/events/task-events", live);
+      await until("the live frame", () => again.frames.length === 4);
+      assert.equal(again.frames[3]!.id, live.id);
+    });
+
+    it("when the id is unknown here or another user's, then the socket gets replay.too_old and none of the other user's frames", async () => {
+      const user = randomUUID();
+      const other = randomUUID();
+      const theirs = taskCreated(other);
+      await publish(service, "/events/task-events", theirs);
+      await publish(service, "/events/task-events", taskCreated(other));
+      for (const id of [theirs.id, randomUUID()]) {
+        const c = track(await connect(service.url, user, "query", {}, id));
+        await until("an answer", () => c.frames.length > 0);
+        assert.deepEqual(c.frames.map((f) => f.type), ["replay.too_old"]);
+        assert.equal(ServerFrame.safeParse(c.frames[0]).success, true);
+        await close(c);
+      }
+    });
+
+    it("when lastEventId is malformed, then the upgrade is refused with a 400 naming the field", async () => {
+      const token = await tokens.sign({ id: alice, email: "a@example.com" });
+      const { status, body } = await refusedUpgrade(service.url, `/ws?token=${token}&lastEventId=${"%20".repeat(3)}`);
+      assert.equal(status, 400);
+      assert.equal(body.error.code, "bad_request");
+      assert.equal((body.error as unknown as { details: Array<{ field: string }> }).details[0]!.field, "lastEventId");
+    });
+
+    it("when a user's frames passed the per-user window, then asking from the oldest is too_old", async () => {
+      const small = await startService({ HEARTBEAT_INTERVAL_MS: "600000", REPLAY_PER_USER: "2" });
+      try {
+        const user = randomUUID();
+        const events = [taskCreated(user), taskCreated(user), taskCreated(user)];
+        for (const e of events) await publish(small, "/events/task-events", e);
+        const c = track(await connect(small.url, user, "query", {}, events[0]!.id));
+        await until("an answer", () => c.frames.length > 0);
+        assert.deepEqual(c.frames.map((f) => f.type), ["replay.too_old"]);
+        const d = track(await connect(small.url, user, "query", {}, events[1]!.id));
+        await until("replay.complete", () => d.frames.some((f) => f.type === "replay.complete"));
+        assert.deepEqual(d.frames.map((f) => f.id ?? f.type), [events[2]!.id, "replay.complete"]);
+      } finally {
+        await small.stop();
+      }
+    });
+
+    it("when the socket moves to another replica that got the events in another order, then the frame the first had not delivered yet is replayed", async () => {
+      // Both replicas see every event (per-pod consumer groups); pub/sub does not order them.
+      const [r1, r2] = [await startService({ HEARTBEAT_INTERVAL_MS: "600000" }), await startService({ HEARTBEAT_INTERVAL_MS: "600000" })];
+      try {
+        const user = randomUUID();
+        const [e1, e2, e3] = [taskCreated(user), taskCreated(user), taskCreated(user)];
+        const on1 = track(await connect(r1.url, user));
+        await publish(r1, "/events/task-events", e1);
+        await publish(r1, "/events/task-events", e3); // e2 is still on its way to replica 1
+        for (const e of [e1, e2, e3]) await publish(r2, "/events/task-events", e);
+        await until("two frames on replica 1", () => on1.frames.length === 2);
+        await close(on1);
+        const on2 = track(await connect(r2.url, user, "query", {}, on1.frames.at(-1)!.id));
+        await until("replay.complete", () => on2.frames.some((f) => f.type === "replay.complete"));
+        const replayed = on2.frames.filter((f) => f.id).map((f) => f.id);
+        assert.ok(replayed.includes(e2.id), "the frame replica 1 never delivered is replayed");
+        assert.ok(!replayed.includes(e3.id), "the last seen frame itself is not");
+      } finally {
+        await r1.stop();
+        await r2.stop();
+      }
+    });
   });
 
   describe("with a short heartbeat", () => {

@@ -25,6 +25,8 @@ export function frameFor(event: AnyEvent): WebSocketFrame | null {
 
 export interface Delivery<C> {
   frame: WebSocketFrame;
+  /** The user the frame belongs to, or null when the event is inconsistent and goes to nobody. */
+  owner: string | null;
   recipients: C[];
 }
 
@@ -36,6 +38,6 @@ export interface Delivery<C> {
 export function planDelivery<C>(event: AnyEvent, connectionsOf: (userId: string) => C[]): Delivery<C> | null {
   const frame = frameFor(event);
   if (!frame) return null;
-  if ("task" in event.data && event.data.task.userId !== event.userId) return { frame, recipients: [] };
-  return { frame, recipients: connectionsOf(event.userId) };
+  if ("task" in event.data && event.data.task.userId !== event.userId) return { frame, owner: null, recipients: [] };
+  return { frame, owner: event.userId, recipients: connectionsOf(event.userId) };
 }

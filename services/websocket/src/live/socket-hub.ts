@@ -1,9 +1,10 @@
 import type { WebSocket } from "ws";
-import type { AnyEvent, AuthUser, Logger } from "../../../shared/src";
+import type { AnyEvent, AuthUser, Logger, ReplayFrame } from "../../../shared/src";
 import { websocketClientsDropped, websocketConnections, websocketFramesSent } from "../../../shared/src/telemetry/websocket-metrics";
 import { ConnectionRegistry } from "../domain/connection-registry";
 import { planDelivery } from "../domain/frames";
 import { RecentEventIds } from "../domain/recent-event-ids";
+import { ReplayWindow, type ReplayWindowLimits } from "../domain/replay-window";
 
 /** Close codes (RFC 6455 §7.4.1). */
 export const CLOSE_GOING_AWAY = 1001;
@@ -21,6 +22,8 @@ export interface SocketHubOptions {
   maxBufferedBytes: number;
   /** How many recent event ids are remembered to suppress redelivered frames. */
   recentEventIds: number;
+  /** The catch-up window for reconnects with `?lastEventId=`. */
+  replay: ReplayWindowLimits;
   /** How long a closing handshake may take before the socket is cut. */
   closeGraceMs?: number;
 }
@@ -36,12 +39,14 @@ export class SocketHub {
   private readonly registry = new ConnectionRegistry<WebSocket>();
   private readonly peers = new WeakMap<WebSocket, Peer>();
   private readonly seen: RecentEventIds;
+  private readonly window: ReplayWindow;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly closeGraceMs: number;
   closing = false;
 
   constructor(private readonly opts: SocketHubOptions) {
     this.seen = new RecentEventIds(opts.recentEventIds);
+    this.window = new ReplayWindow(opts.replay);
     this.closeGraceMs = opts.closeGraceMs ?? 1000;
     this.heartbeat = setInterval(() => this.beat(), opts.heartbeatIntervalMs);
     this.heartbeat.unref();
@@ -51,7 +56,13 @@ export class SocketHub {
     return this.registry.size;
   }
 
-  attach(ws: WebSocket, user: AuthUser): void {
+  /**
+   * Registers an accepted socket. With `lastEventId`, first sends what the user missed after that frame
+   * (then `replay.complete`) or `replay.too_old`; this runs before the socket is registered and
+   * synchronously, so no live frame can slip in between or ahead of the replay.
+   */
+  attach(ws: WebSocket, user: AuthUser, lastEventId: string | null = null): void {
+    if (lastEventId !== null) this.replay(ws, user.id, lastEventId);
     // A socket outliving its token would keep streaming to someone who is no longer signed in.
     const expiry = user.expiresAt ? this.closeAt(ws, user.expiresAt) : undefined;
     this.peers.set(ws, { userId: user.id, alive: true, expiry });
@@ -75,6 +86,8 @@ export class SocketHub {
     const delivery = planDelivery(event, (userId) => this.registry.connectionsOf(userId));
     if (!delivery) return "success";
     const payload = JSON.stringify(delivery.frame);
+    // Kept even when the owner has no socket here: they may reconnect to this replica.
+    if (delivery.owner) this.window.record(delivery.owner, delivery.frame.id, payload);
     for (const ws of delivery.recipients) {
       if (ws.readyState !== ws.OPEN) continue;
       if (ws.bufferedAmount + Buffer.byteLength(payload) > this.opts.maxBufferedBytes) {
@@ -85,6 +98,25 @@ export class SocketHub {
       websocketFramesSent.inc({ type: delivery.frame.type });
     }
     return "success";
+  }
+
+  private replay(ws: WebSocket, userId: string, lastEventId: string): void {
+    const answer = this.window.since(userId, lastEventId);
+    const time = new Date().toISOString();
+    // A replay larger than the send bound would only get the socket closed as slow: refetching is cheaper.
+    const bytes = answer.kind === "frames" ? answer.payloads.reduce((n, p) => n + Buffer.byteLength(p), 0) : 0;
+    if (answer.kind === "too_old" || bytes > this.opts.maxBufferedBytes / 2) {
+      this.sendControl(ws, { type: "replay.too_old", time, data: { lastEventId } });
+      return;
+    }
+    for (const payload of answer.payloads) ws.send(payload);
+    websocketFramesSent.inc({ type: "replayed" }, answer.payloads.length);
+    this.sendControl(ws, { type: "replay.complete", time, data: { lastEventId, replayed: answer.payloads.length } });
+  }
+
+  private sendControl(ws: WebSocket, frame: ReplayFrame): void {
+    ws.send(JSON.stringify(frame));
+    websocketFramesSent.inc({ type: frame.type });
   }
 
   /** Stops heartbeats and closes every connection with 1001 (clients reconnect to another replica). */

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { errorBody, type Logger, type TokenService } from "../../../shared/src";
 import { websocketUpgradesRejected } from "../../../shared/src/telemetry/websocket-metrics";
+import { replayRequestOf } from "../domain/replay-request";
 import { BEARER_PROTOCOL, pathOf, tokenOfUpgrade } from "../domain/upgrade-token";
 import type { SocketHub } from "./socket-hub";
 
@@ -15,8 +16,8 @@ const MAX_INCOMING_PAYLOAD = 4 * 1024;
  * Answers a refused upgrade in plain HTTP with the one error shape, then closes the socket (the
  * request never became a WebSocket, so there is no close frame to send).
  */
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify(errorBody(code, message));
+function refuse(socket: Duplex, status: number, code: string, message: string, details?: unknown): void {
+  const body = JSON.stringify(errorBody(code, message, details));
   socket.once("finish", () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -38,6 +39,8 @@ export function attachUpgradeHandler(server: Server, deps: { tokens: TokenServic
       const url = req.url ?? "/";
       if (pathOf(url) !== WS_PATH) return refuse(socket, 404, "not_found", `no websocket at ${pathOf(url)}`);
       if (deps.hub.closing) return refuse(socket, 503, "unavailable", "server shutting down");
+      const replay = replayRequestOf(url);
+      if (!replay.ok) return refuse(socket, 400, "bad_request", replay.message, [{ field: "lastEventId", message: replay.message }]);
       const found = tokenOfUpgrade(url, req.headers["sec-websocket-protocol"]);
       const user = found ? await deps.tokens.verify(found.token) : null;
       if (!user) {
@@ -46,8 +49,8 @@ export function attachUpgradeHandler(server: Server, deps: { tokens: TokenServic
       }
       if (deps.hub.closing || socket.destroyed) return refuse(socket, 503, "unavailable", "server shutting down");
       wss.handleUpgrade(req, socket, head, (ws) => {
-        deps.hub.attach(ws, user);
-        deps.log.debug({ userId: user.id, via: found!.via }, "websocket connected");
+        deps.hub.attach(ws, user, replay.lastEventId);
+        deps.log.debug({ userId: user.id, via: found!.via, lastEventId: replay.lastEventId }, "websocket connected");
       });
     })().catch((err: unknown) => {
       deps.log.error({ err }, "websocket upgrade failed");

@@ -56,7 +56,10 @@ export class ApiClient {
   }
   listTasks(query: TaskQuery) {
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v) params.set(k, String(v));
+    for (const [k, v] of Object.entries(query)) {
+      if (k === "tags") for (const tag of v as string[]) params.append("tag", tag);
+      else if (v) params.set(k, String(v));
+    }
     const qs = params.toString();
     return this.request<TaskPage>("GET", `/api/tasks${qs ? `?${qs}` : ""}`);
   }
@@ -69,6 +72,9 @@ export class ApiClient {
   completeTask(id: string) {
     return this.request<Task>("POST", `/api/tasks/${id}/complete`);
   }
+  reopenTask(id: string, version: number) {
+    return this.request<Task>("POST", `/api/tasks/${id}/reopen`, undefined, { "if-match": `"${version}"` });
+  }
   deleteTask(id: string) {
     return this.request<void>("DELETE", `/api/tasks/${id}`);
   }
@@ -80,6 +86,9 @@ export class ApiClient {
   }
   markRead(id: string) {
     return this.request<unknown>("POST", `/api/notifications/${id}/read`);
+  }
+  markAllRead() {
+    return this.request<unknown>("POST", "/api/notifications/read-all");
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Task } from "../../../../shared/src/contracts/task";
-import type { WebSocketFrame } from "../../../../shared/src/contracts/frames";
+import type { ServerFrame, WebSocketFrame } from "../../../../shared/src/contracts/frames";
 
-export type { Task, WebSocketFrame };
+export type { ServerFrame, Task, WebSocketFrame };
 export type Priority = Task["priority"];
 export type Status = Task["status"];
 
@@ -23,7 +23,8 @@ export interface TaskPage {
 export interface TaskQuery {
   status?: Status | "";
   priority?: Priority | "";
-  tag?: string;
+  /** Every tag given must be on the task (sent as repeated `tag=` parameters). */
+  tags?: string[];
   q?: string;
   dueAfter?: string;
   dueBefore?: string;
@@ -42,10 +43,23 @@ export interface TaskInput {
   recurrence: string | null;
 }
 
+/** One changed field of an update: its value before and after. */
+export interface FieldChange {
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * One line of a task's history. What changed comes as `data.diff` (`[{field, before, after}]`, the
+ * backend's shape) or as a `changes` map of field → before/after; older entries name only the changed
+ * fields (`changes` or `data.changes` as a list). `data.status` is the task's status after the event.
+ */
 export interface HistoryItem {
   type: string;
   at: string;
   eventId?: string;
+  changes?: Record<string, FieldChange> | string[];
+  data?: { changes?: string[]; diff?: Array<FieldChange & { field: string }>; status?: string };
 }
 
 export interface Notification {

@@ -1,15 +1,32 @@
+import type { RefObject } from "preact";
+import { useState } from "preact/hooks";
 import type { TaskQuery } from "../api/types";
 import { isoToLocalInput, localInputToIso } from "../time";
 
+interface Props {
+  query: TaskQuery;
+  onChange: (q: TaskQuery) => void;
+  searchRef?: RefObject<HTMLInputElement>;
+  /** A day view sets status, due window and sort itself; those controls are hidden then. */
+  dayView?: boolean;
+}
+
+export function tagsOf(text: string): string[] {
+  return [...new Set(text.split(",").map((t) => t.trim()).filter(Boolean))].slice(0, 10); // the API takes at most 10 tag filters
+}
+
 /** Filters, search and sort: every change becomes a new query (the server does the filtering). */
-export function Filters({ query, onChange }: { query: TaskQuery; onChange: (q: TaskQuery) => void }) {
+export function Filters({ query, onChange, searchRef, dayView = false }: Props) {
   const set = (patch: Partial<TaskQuery>) => onChange({ ...query, ...patch, cursor: undefined });
+  // The text as typed ("work, " mid-typing); the query gets the parsed tags.
+  const [tagText, setTagText] = useState((query.tags ?? []).join(", "));
   return (
     <form class="filters" role="search" aria-label="Filter tasks" onSubmit={(e) => e.preventDefault()}>
       <label class="grow">
         Search
-        <input type="search" name="q" placeholder="Title or description" value={query.q ?? ""} onInput={(e) => set({ q: e.currentTarget.value })} />
+        <input ref={searchRef} type="search" name="q" aria-keyshortcuts="/" placeholder="Title or description" value={query.q ?? ""} onInput={(e) => set({ q: e.currentTarget.value })} />
       </label>
+      {!dayView && (
       <label>
         Status
         <select name="status" value={query.status ?? ""} onChange={(e) => set({ status: e.currentTarget.value as TaskQuery["status"] })}>
@@ -18,6 +35,7 @@ export function Filters({ query, onChange }: { query: TaskQuery; onChange: (q: T
           <option value="completed">Completed</option>
         </select>
       </label>
+      )}
       <label>
         Priority
         <select name="priority" value={query.priority ?? ""} onChange={(e) => set({ priority: e.currentTarget.value as TaskQuery["priority"] })}>
@@ -28,9 +46,18 @@ export function Filters({ query, onChange }: { query: TaskQuery; onChange: (q: T
         </select>
       </label>
       <label>
-        Tag
-        <input name="tag" value={query.tag ?? ""} onInput={(e) => set({ tag: e.currentTarget.value.trim() })} />
+        Tags <span class="hint">(all of, comma separated)</span>
+        <input
+          name="tags"
+          value={tagText}
+          onInput={(e) => {
+            setTagText(e.currentTarget.value);
+            set({ tags: tagsOf(e.currentTarget.value) });
+          }}
+        />
       </label>
+      {!dayView && (
+        <>
       <label>
         Due after
         <input type="datetime-local" name="dueAfter" value={isoToLocalInput(query.dueAfter ?? null)} onInput={(e) => set({ dueAfter: localInputToIso(e.currentTarget.value) ?? undefined })} />
@@ -55,6 +82,8 @@ export function Filters({ query, onChange }: { query: TaskQuery; onChange: (q: T
           <option value="asc">Ascending</option>
         </select>
       </label>
+        </>
+      )}
     </form>
   );
 }

@@ -1,7 +1,14 @@
 import type { Notification } from "../api/types";
 import { formatWhen } from "../time";
 
-export function NotificationsPanel({ items, onRead, onClose }: { items: Notification[]; onRead: (n: Notification) => void; onClose: () => void }) {
+interface Props {
+  items: Notification[];
+  onRead: (n: Notification) => void;
+  onReadAll: () => void;
+  onClose: () => void;
+}
+
+export function NotificationsPanel({ items, onRead, onReadAll, onClose }: Props) {
   return (
     <aside class="panel" aria-labelledby="notifications-title">
       <div class="panel-head">
@@ -11,6 +18,13 @@ export function NotificationsPanel({ items, onRead, onClose }: { items: Notifica
         </button>
       </div>
       {items.length === 0 && <p>No notifications yet.</p>}
+      {items.some((n) => !n.readAt) && (
+        <p>
+          <button type="button" onClick={onReadAll}>
+            Mark all read
+          </button>
+        </p>
+      )}
       <ul class="notifications" data-testid="notifications">
         {items.map((n) => (
           <li key={n.id} class={n.readAt ? "read" : "unread"}>

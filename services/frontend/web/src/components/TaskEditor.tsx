@@ -4,6 +4,8 @@ import type { Priority, Task, TaskInput } from "../api/types";
 import { choiceFor, previewOccurrences, ruleFor, WEEKDAYS, type RecurrenceChoice, type WeekdayCode } from "../recurrence";
 import { formatWhen, isoToLocalInput, localInputToIso } from "../time";
 import { FieldError } from "./Toasts";
+import { reminderChoiceFor, remindAtFor, type ReminderChoice } from "../reminder-offset";
+import { ReminderField } from "./ReminderField";
 
 interface Props {
   task: Task | null;
@@ -21,6 +23,7 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
   const [tags, setTags] = useState((task?.tags ?? []).join(", "));
   const [dueAt, setDueAt] = useState(isoToLocalInput(task?.dueAt ?? null));
   const [remindAt, setRemindAt] = useState(isoToLocalInput(task?.remindAt ?? null));
+  const [reminder, setReminder] = useState<ReminderChoice>(reminderChoiceFor(task?.dueAt ?? null, task?.remindAt ?? null));
   const [choice, setChoice] = useState<RecurrenceChoice>(choiceFor(task?.recurrence ?? null));
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -49,7 +52,7 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
         priority,
         tags: tags.split(",").map((t) => t.trim()).filter(Boolean),
         dueAt: localInputToIso(dueAt),
-        remindAt: localInputToIso(remindAt),
+        remindAt: remindAtFor(reminder, localInputToIso(dueAt), localInputToIso(remindAt)),
         recurrence: rule,
       });
     } catch (err) {
@@ -95,10 +98,7 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
             Due
             <input type="datetime-local" step="1" name="dueAt" value={dueAt} onInput={(e) => setDueAt(e.currentTarget.value)} aria-describedby="err-due" />
           </label>
-          <label>
-            Reminder
-            <input type="datetime-local" step="1" name="remindAt" value={remindAt} onInput={(e) => setRemindAt(e.currentTarget.value)} aria-describedby="err-remind" />
-          </label>
+          <ReminderField dueAt={dueAt} choice={reminder} onChoice={setReminder} custom={remindAt} onCustom={setRemindAt} />
         </div>
         <FieldError id="err-due">{fieldError("dueAt")}</FieldError>
         <FieldError id="err-remind">{fieldError("remindAt")}</FieldError>

@@ -4,13 +4,16 @@ import { formatWhen } from "../time";
 
 interface Props {
   tasks: Task[];
-  onComplete: (t: Task) => void;
+  /** Tasks whose complete/reopen request is in flight. */
+  toggling: Set<string>;
+  /** Completes a pending task, reopens a completed one. */
+  onToggleDone: (t: Task) => void;
   onEdit: (t: Task) => void;
   onDelete: (t: Task) => void;
   onHistory: (t: Task) => void;
 }
 
-export function TaskList({ tasks, onComplete, onEdit, onDelete, onHistory }: Props) {
+export function TaskList({ tasks, toggling, onToggleDone, onEdit, onDelete, onHistory }: Props) {
   if (tasks.length === 0) return <p class="empty">No tasks match. Add one with “New task”.</p>;
   return (
     <ul class="tasks" aria-label="Tasks">
@@ -19,10 +22,10 @@ export function TaskList({ tasks, onComplete, onEdit, onDelete, onHistory }: Pro
           <input
             type="checkbox"
             class="complete"
-            checked={t.status === "completed"}
-            disabled={t.status === "completed"}
-            aria-label={`Complete “${t.title}”`}
-            onChange={() => onComplete(t)}
+            checked={(t.status === "completed") !== toggling.has(t.id)}
+            disabled={toggling.has(t.id)}
+            aria-label={t.status === "completed" ? `Reopen “${t.title}”` : `Complete “${t.title}”`}
+            onChange={() => onToggleDone(t)}
           />
           <div class="task-body">
             <span class="title">{t.title}</span>

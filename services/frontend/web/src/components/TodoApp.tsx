@@ -2,30 +2,61 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks"
 import { ApiError, type ApiClient } from "../api/client";
 import type { Notification, Session, Task, TaskInput, TaskQuery, WebSocketFrame } from "../api/types";
 import { LiveUpdates, webSocketUrl, type LiveStatus } from "../live/live-updates";
+import { appendPage, applyTask, matchesQuery, removeTask, type ListState } from "../live/task-list-state";
+import { useShortcuts } from "../shortcuts";
+import { msUntilNextDay, viewQuery, type View } from "../views";
 import { Filters } from "./Filters";
 import { HistoryPanel } from "./HistoryPanel";
 import { NotificationsPanel } from "./NotificationsPanel";
+import { QuickAdd } from "./QuickAdd";
+import { ShortcutsHelp } from "./ShortcutsHelp";
 import { TaskEditor } from "./TaskEditor";
 import { TaskList } from "./TaskList";
 import { Toasts, type Toast } from "./Toasts";
+import { ViewTabs } from "./ViewTabs";
 
 const UNDO_MS = 5000;
+/** Deleted ids remembered so a late frame of a deleted task cannot bring it back. */
+const DELETED_IDS = 500;
 
-/** The signed-in screen: tasks, filters, editor, history, notifications, live updates. */
+type Pending = Map<string, Task | "deleted">;
+
+/** The signed-in screen: tasks, views, filters, editor, history, notifications, live updates. */
 export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: Session; onSignOut: () => void }) {
-  const [query, setQuery] = useState<TaskQuery>({ status: "pending", sort: "createdAt", order: "desc" });
-  const [tasks, setTasks] = useState<Task[]>([]);
+  const [view, setView] = useState<View>("all");
+  const [day, setDay] = useState(() => new Date());
+  const [filters, setFilters] = useState<TaskQuery>({ status: "pending", sort: "createdAt", order: "desc" });
+  const [list, setListState] = useState<ListState>({ tasks: [], hasMore: false });
+  // Mirrored in a ref so a frame is applied to the latest list synchronously (and its gap known at once).
+  const listRef = useRef(list);
+  const setList = useCallback((s: ListState) => {
+    listRef.current = s;
+    setListState(s);
+  }, []);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  /** The query the list last answered; the list is busy while the current query differs from it. */
+  const [loadedKey, setLoadedKey] = useState<string | null>(null);
   const [editing, setEditing] = useState<Task | "new" | null>(null);
   const [historyOf, setHistoryOf] = useState<Task | null>(null);
   const [showNotifications, setShowNotifications] = useState(false);
+  const [showHelp, setShowHelp] = useState(false);
   const [notifications, setNotifications] = useState<Notification[]>([]);
   const [unread, setUnread] = useState(0);
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [live, setLive] = useState<LiveStatus>("connecting");
   const [hidden, setHidden] = useState<Set<string>>(new Set());
+  /** Tasks whose complete/reopen is in flight: the box shows the new state and takes no second click. */
+  const [toggling, setToggling] = useState<Set<string>>(new Set());
   const toastId = useRef(0);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const quickAddRef = useRef<HTMLInputElement>(null);
+  const deleted = useRef(new Set<string>());
+  /** Task states learnt while a list fetch is in flight, re-applied over its (older) answer. */
+  const pending = useRef<Pending | null>(null);
+  const loadSeq = useRef(0);
+
+  const query = useMemo<TaskQuery>(() => ({ ...filters, ...viewQuery(view, day) }), [filters, view, day]);
   const queryRef = useRef(query);
   queryRef.current = query;
 
@@ -36,16 +67,46 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
   }, []);
   const showError = useCallback((err: unknown) => toast({ kind: "error", text: err instanceof ApiError ? err.message : String(err) }), [toast]);
 
+  /** The one way the list changes after a load: the latest state of a task, from a frame or an answer. */
+  const learn = useCallback((task: Task | { id: string; deleted: true }) => {
+    let gap = false;
+    if ("deleted" in task) {
+      deleted.current.add(task.id);
+      if (deleted.current.size > DELETED_IDS) deleted.current.delete(deleted.current.values().next().value!);
+      pending.current?.set(task.id, "deleted");
+      setList(removeTask(listRef.current, task.id));
+    } else {
+      if (deleted.current.has(task.id)) return false;
+      pending.current?.set(task.id, task);
+      const r = applyTask(listRef.current, task, queryRef.current);
+      setList(r.state);
+      gap = r.gap;
+    }
+    return gap;
+  }, [setList]);
+
   const loadTasks = useCallback(async () => {
+    const seq = ++loadSeq.current;
+    const key = JSON.stringify(queryRef.current);
+    pending.current = new Map();
     try {
       const page = await api.listTasks({ ...queryRef.current, cursor: undefined });
-      setTasks(page.items);
+      if (seq !== loadSeq.current) return; // a newer load (another query) wins
+      const learnt = pending.current;
+      pending.current = null;
+      let state: ListState = { tasks: page.items.filter((t) => !deleted.current.has(t.id)), hasMore: page.nextCursor !== null };
+      for (const [id, t] of learnt) state = t === "deleted" ? removeTask(state, id) : applyTask(state, t, queryRef.current).state;
+      setList(state);
       setNextCursor(page.nextCursor);
       setLoadError(null);
+      setLoadedKey(key);
     } catch (err) {
+      if (seq !== loadSeq.current) return;
+      pending.current = null;
       setLoadError(err instanceof ApiError ? err.message : String(err));
+      setLoadedKey(key);
     }
-  }, [api]);
+  }, [api, setList]);
 
   const loadNotifications = useCallback(async () => {
     try {
@@ -62,16 +123,22 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
     return () => clearTimeout(t);
   }, [query, loadTasks]);
 
-  // Live updates: any task frame refetches the (filtered, sorted) list; a due reminder shows a toast.
+  // A day view's window moves at local midnight.
   useEffect(() => {
-    let refetch: ReturnType<typeof setTimeout> | undefined;
+    const t = setTimeout(() => setDay(new Date()), msUntilNextDay(day) + 1000);
+    return () => clearTimeout(t);
+  }, [day]);
+
+  // Live updates: task frames are applied to the list; the list is refetched only when the socket says
+  // frames may be missing (first connect, a reconnect beyond the replay window) or a version gap shows.
+  useEffect(() => {
     const onFrame = (frame: WebSocketFrame) => {
-      if (frame.type.startsWith("task.")) {
-        clearTimeout(refetch);
-        refetch = setTimeout(loadTasks, 50);
+      if (frame.type.startsWith("task.") && "task" in frame.data) {
+        const task = frame.data.task;
+        const gap = frame.type === "task.deleted" ? learn({ id: task.id, deleted: true }) : learn(task);
+        if (gap) void loadTasks();
       } else if (frame.type === "reminder.due") {
-        toast({ kind: "reminder", text: `Reminder: ${(frame.data as { title: string }).title}` }, 10_000);
-        void loadNotifications();
+        toast({ kind: "reminder", text: `Reminder: ${frame.data.title}` }, 10_000);
       } else if (frame.type === "notification.sent") {
         void loadNotifications();
       }
@@ -82,45 +149,58 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
       onFrame,
       onStatus: setLive,
       onExpired: onSignOut,
-      onConnected: () => {
+      onResync: () => {
         void loadTasks();
         void loadNotifications();
       },
     });
     conn.start();
-    return () => {
-      clearTimeout(refetch);
-      conn.stop();
-    };
-  }, [session.token, loadTasks, loadNotifications, toast, onSignOut]);
+    return () => conn.stop();
+  }, [session.token, learn, loadTasks, loadNotifications, toast, onSignOut]);
 
   async function save(input: TaskInput) {
-    if (editing === "new") await api.createTask(input);
-    else if (editing) await api.updateTask(editing.id, input, editing.version);
+    const saved = editing === "new" ? await api.createTask(input) : editing ? await api.updateTask(editing.id, input, editing.version) : null;
     setEditing(null);
-    await loadTasks();
+    if (saved) learn(saved);
   }
 
-  async function complete(t: Task) {
+  async function quickAdd(title: string) {
+    const task = await api.createTask({ title, description: "", priority: "medium", tags: [], dueAt: null, remindAt: null, recurrence: null });
+    learn(task);
+    // A task without a due date is in no day view: say where it went instead of showing nothing.
+    if (!matchesQuery(task, queryRef.current)) toast({ kind: "info", text: `Added “${task.title}” — not in this view; it is under All.` });
+  }
+
+  async function toggleDone(t: Task) {
+    if (toggling.has(t.id)) return;
+    setToggling((s) => new Set(s).add(t.id));
     try {
-      await api.completeTask(t.id);
-      await loadTasks();
+      learn(t.status === "completed" ? await api.reopenTask(t.id, t.version) : await api.completeTask(t.id));
     } catch (err) {
       showError(err);
+    } finally {
+      setToggling((s) => {
+        const n = new Set(s);
+        n.delete(t.id);
+        return n;
+      });
     }
   }
 
   // Deleting waits out the undo window before it reaches the server, so undo loses nothing.
   function remove(t: Task) {
     setHidden((h) => new Set(h).add(t.id));
+    const unhide = () =>
+      setHidden((h) => {
+        const n = new Set(h);
+        n.delete(t.id);
+        return n;
+      });
     const timer = setTimeout(() => {
-      api.deleteTask(t.id).then(loadTasks, showError).finally(() =>
-        setHidden((h) => {
-          const n = new Set(h);
-          n.delete(t.id);
-          return n;
-        }),
-      );
+      api
+        .deleteTask(t.id)
+        .then(() => learn({ id: t.id, deleted: true }), showError)
+        .finally(unhide);
     }, UNDO_MS);
     toast(
       {
@@ -130,11 +210,7 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
           label: "Undo",
           run: () => {
             clearTimeout(timer);
-            setHidden((h) => {
-              const n = new Set(h);
-              n.delete(t.id);
-              return n;
-            });
+            unhide();
           },
         },
       },
@@ -146,7 +222,7 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
     if (!nextCursor) return;
     try {
       const page = await api.listTasks({ ...query, cursor: nextCursor });
-      setTasks((all) => [...all, ...page.items]);
+      setList(appendPage(listRef.current, page.items, page.nextCursor !== null));
       setNextCursor(page.nextCursor);
     } catch (err) {
       showError(err);
@@ -162,7 +238,33 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
     }
   }
 
-  const visible = useMemo(() => tasks.filter((t) => !hidden.has(t.id)), [tasks, hidden]);
+  async function markAllRead() {
+    try {
+      await api.markAllRead();
+    } catch (err) {
+      // A server without read-all (404 for the route) gets one call per unread notification.
+      if (!(err instanceof ApiError && err.status === 404)) return showError(err);
+      try {
+        for (const n of notifications.filter((x) => !x.readAt)) await api.markRead(n.id);
+      } catch (e) {
+        showError(e);
+      }
+    }
+    await loadNotifications();
+  }
+
+  const dialogOpen = editing !== null || showHelp;
+  useShortcuts(
+    {
+      n: () => setEditing("new"),
+      q: () => quickAddRef.current?.focus(),
+      "/": () => searchRef.current?.focus(),
+      "?": () => setShowHelp((v) => !v),
+    },
+    !dialogOpen,
+  );
+
+  const visible = useMemo(() => list.tasks.filter((t) => !hidden.has(t.id)), [list.tasks, hidden]);
 
   return (
     <>
@@ -174,6 +276,9 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
         <button type="button" class="bell" onClick={() => setShowNotifications(true)} aria-label={`Notifications, ${unread} unread`}>
           Notifications <span class="count" data-testid="unread-count">{unread}</span>
         </button>
+        <button type="button" onClick={() => setShowHelp(true)} aria-keyshortcuts="?">
+          Shortcuts
+        </button>
         <span class="who">{session.user.email}</span>
         <button type="button" onClick={onSignOut}>
           Sign out
@@ -181,13 +286,17 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
       </header>
       <main class="content">
         <div class="toolbar">
-          <button type="button" class="primary" onClick={() => setEditing("new")}>
+          <QuickAdd inputRef={quickAddRef} onAdd={quickAdd} onError={showError} />
+          <button type="button" class="primary" onClick={() => setEditing("new")} aria-keyshortcuts="n">
             New task
           </button>
         </div>
-        <Filters query={query} onChange={setQuery} />
+        <ViewTabs view={view} onChange={setView} />
+        <Filters query={filters} onChange={setFilters} searchRef={searchRef} dayView={view !== "all"} />
         {loadError && <p class="form-error" role="alert">{loadError}</p>}
-        <TaskList tasks={visible} onComplete={complete} onEdit={(t) => setEditing(t)} onDelete={remove} onHistory={setHistoryOf} />
+        <section aria-label="Task list" aria-busy={loadedKey !== JSON.stringify(query)} data-testid="task-list">
+          <TaskList tasks={visible} toggling={toggling} onToggleDone={toggleDone} onEdit={(t) => setEditing(t)} onDelete={remove} onHistory={setHistoryOf} />
+        </section>
         {nextCursor && (
           <button type="button" onClick={loadMore}>
             Load more
@@ -196,7 +305,8 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
       </main>
       {editing && <TaskEditor task={editing === "new" ? null : editing} onSave={save} onCancel={() => setEditing(null)} />}
       {historyOf && <HistoryPanel api={api} task={historyOf} onClose={() => setHistoryOf(null)} />}
-      {showNotifications && <NotificationsPanel items={notifications} onRead={markRead} onClose={() => setShowNotifications(false)} />}
+      {showNotifications && <NotificationsPanel items={notifications} onRead={markRead} onReadAll={markAllRead} onClose={() => setShowNotifications(false)} />}
+      {showHelp && <ShortcutsHelp onClose={() => setShowHelp(false)} />}
       <Toasts toasts={toasts} onDismiss={(id) => setToasts((all) => all.filter((t) => t.id !== id))} />
     </>
   );
