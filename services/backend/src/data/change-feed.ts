@@ -1,17 +1,12 @@
 import type pg from "pg";
 import { COLUMNS, toRecord, type TaskRow } from "./tasks";
+import type { FeedPosition } from "../domain/feed-cursor";
 import type { TaskRecord } from "../domain/task-record";
 
 type Db = pg.Pool | pg.PoolClient;
 
 /** How long a deletion stays visible to the change feed; an older `updatedAfter` must refetch. */
 export const TOMBSTONE_RETENTION_DAYS = 30;
-
-/** Where a change-feed page ends: the last change's time and id (tasks and deletions share the order). */
-export interface FeedPosition {
-  at: string;
-  id: string;
-}
 
 export type Change = { kind: "task"; at: string; id: string; record: TaskRecord } | { kind: "deleted"; at: string; id: string };
 

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import type { FeedPosition } from "../data/change-feed";
+
+/** Where a change-feed page ends: the last change's time and id (tasks and deletions share the order). */
+export interface FeedPosition {
+  at: string;
+  id: string;
+}
 
 /** The change feed's page position, opaque to clients (base64url JSON), distinct from list cursors. */
 const Shape = z.strictObject({ f: z.literal(1), at: z.iso.datetime({ offset: true }), id: z.uuid() });

@@ -1,4 +1,4 @@
-import type { Task } from "../../../shared/src";
+import type { Task } from "../../../shared/src/contracts";
 import type { CreateTaskInput, NextOccurrenceInput, TaskPatch } from "./task-input";
 import type { TaskRecord } from "./task-record";
 

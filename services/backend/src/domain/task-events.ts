@@ -1,4 +1,4 @@
-import { makeEvent, type AnyEvent, type Task } from "../../../shared/src";
+import { makeEvent, type AnyEvent, type Task } from "../../../shared/src/contracts";
 
 /** A committed state change of one task. */
 export type TaskChange =

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { taskPriorities, taskStatuses } from "../../../shared/src";
+import { taskPriorities, taskStatuses } from "../../../shared/src/contracts";
 import { parseRecurrence, RecurrenceError } from "./recurrence";
 
 /** ISO 8601 with an offset (or Z) in, UTC ISO out. */

@@ -1,4 +1,4 @@
-import { historyItemOf, type HistorySnapshot, type TaskEvent } from "../../../shared/src";
+import { historyItemOf, type HistorySnapshot, type TaskEvent } from "../../../shared/src/contracts";
 
 /** One line of a task's audit trail: its history line plus the keys it is stored and owned under. */
 export interface AuditEntry {

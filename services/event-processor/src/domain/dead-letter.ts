@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { allDeadLetterTopics, allTopics, topicOf, type EventType } from "../../../shared/src";
+import { topicOf, type EventType } from "../../../shared/src/contracts";
+import { allDeadLetterTopics, allTopics } from "../../../shared/src/topology";
 
 /** A dead-lettered delivery as the operator sees it; labels are bounded whatever arrived. */
 export interface DeadLetter {

@@ -1,4 +1,4 @@
-import type { EventOf } from "../../../shared/src";
+import type { EventOf } from "../../../shared/src/contracts";
 
 /** An in-app notification as the API returns it. */
 export interface Notification {

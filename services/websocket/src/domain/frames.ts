@@ -1,4 +1,4 @@
-import type { AnyEvent, WebSocketFrame } from "../../../shared/src";
+import type { AnyEvent, WebSocketFrame } from "../../../shared/src/contracts";
 
 /**
  * The browser-facing frame for an event, or null for events browsers do not get (the scheduler's
