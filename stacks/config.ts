@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { AppId } from "../services/shared/src/topology";
 import { backupSettingsSchema } from "../components/backup/backup-settings";
+import type { ResourceSpec } from "../components/resource-spec";
 
 /**
  * The whole stack configuration in ONE zod schema, discriminated by stack name (`local` | `cloud`).
@@ -27,8 +28,8 @@ const resources = z
     requests: z.object({ cpu: quantity, memory: quantity }).strict(),
     limits: z.object({ cpu: quantity, memory: quantity }).strict(),
   })
-  .strict();
-export type ResourceSpec = z.infer<typeof resources>;
+  // ResourceSpec is declared by the components that take it; the schema must produce it.
+  .strict() satisfies z.ZodType<ResourceSpec>;
 
 const appIds = ["backend", "event-processor", "reminder-scheduler", "notification", "websocket", "frontend"] as const satisfies readonly AppId[];
 const perApp = <T extends z.ZodType>(value: T) => z.object(Object.fromEntries(appIds.map((id) => [id, value])) as Record<AppId, T>).strict();

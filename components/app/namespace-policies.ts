@@ -106,24 +106,6 @@ export function networkPolicies(o: NetworkPolicyOptions) {
   return result;
 }
 
-/** Data namespace: only the app namespace reaches the stores (and Prometheus nothing here). */
-export function dataNamespacePolicies(dataNamespace: string, appNamespace: string, ports: number[]) {
-  const meta = (name: string) => ({ name, namespace: dataNamespace, labels });
-  return [
-    { apiVersion: "networking.k8s.io/v1" as const, kind: "NetworkPolicy" as const, metadata: meta("default-deny-ingress"), spec: { podSelector: {}, policyTypes: ["Ingress"] } as k8s.types.input.networking.v1.NetworkPolicySpec },
-    {
-      apiVersion: "networking.k8s.io/v1" as const,
-      kind: "NetworkPolicy" as const,
-      metadata: meta("allow-app-namespace"),
-      spec: {
-        podSelector: {},
-        policyTypes: ["Ingress"],
-        ingress: [{ from: [nsSelector(appNamespace), nsSelector(dataNamespace)], ports: ports.map(tcp) }],
-      },
-    },
-  ];
-}
-
 export interface QuotaOptions {
   namespace: string;
   /** Sum of the limits of every pod at its maximum replica count (apps + sidecars). */

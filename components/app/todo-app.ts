@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { JWT_SECRET_NAME } from "../../services/shared/src/auth/tokens";
+import { JWT_SECRET_NAME } from "../../services/shared/src/contracts/secret-names";
 import { apps, type AppId } from "../../services/shared/src/topology";
-import type { ResourceSpec } from "../../stacks/config";
-import type { BrokerConnection } from "../platform/platform";
+import type { BrokerConnection } from "../broker-connection";
+import type { ResourceSpec } from "../resource-spec";
 import { daprResources, type BrokerSpec } from "./dapr-resources";
 import { HTTPS_REDIRECT_MIDDLEWARE, httpsRedirectMiddlewareManifest, ingressManifest } from "./ingress-manifest";
 import { serviceImageTag } from "./image-tag";

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { AppDefinition, AppId } from "../../services/shared/src/topology";
-import type { ResourceSpec } from "../../stacks/config";
+import type { ResourceSpec } from "../resource-spec";
 import { DAPR_CONFIGURATION_NAME, type SecretRef } from "./dapr-resources";
 
 /** Pure builders of one service's Kubernetes objects (Deployment, Service, HPA, PDB). */

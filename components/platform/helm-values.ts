@@ -1,4 +1,4 @@
-import type { ResourceSpec } from "../../stacks/config";
+import type { ResourceSpec } from "../resource-spec";
 
 /**
  * Values of the Helm releases, as pure functions of the stack settings. Every component a chart

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { ResourceSpec } from "../../stacks/config";
-import { dataNamespacePolicies } from "../app/namespace-policies";
+import type { BrokerConnection } from "../broker-connection";
+import type { ResourceSpec } from "../resource-spec";
 import { clusterIssuerManifest } from "./cluster-issuer";
+import { dataNamespacePolicies } from "./data-namespace-policies";
 import { CHART_REPOSITORIES, certManagerValues, daprValues, kubePrometheusStackValues, traefikValues } from "./helm-values";
 import { KafkaTopics, topicNames } from "./kafka-topics";
 import { Postgres, POSTGRES_PORT, postgresUrl } from "./postgres";
@@ -15,12 +16,6 @@ export type BrokerChoice =
   | { kind: "redis" }
   | { kind: "redpanda-in-cluster" }
   | { kind: "redpanda-cloud"; bootstrapServers: string; username: string; saslMechanism: "SHA-256" | "SHA-512"; password: pulumi.Input<string> };
-
-/** The broker as the app's Dapr components and NetworkPolicies need it. */
-export type BrokerConnection =
-  | { kind: "redis"; host: string; password: pulumi.Output<string> }
-  | { kind: "kafka"; brokers: string; auth: { type: "none" } }
-  | { kind: "kafka"; brokers: string; auth: { type: "password"; username: string; saslMechanism: "SHA-256" | "SHA-512"; password: pulumi.Output<string> } };
 
 /** Arguments of {@link Platform}. */
 export interface PlatformArgs {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ResourceSpec } from "../../stacks/config";
+import type { ResourceSpec } from "../resource-spec";
 
 /** Arguments of {@link Postgres}. */
 export interface PostgresArgs {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type * as k8s from "@pulumi/kubernetes";
 import { apps, type AppId } from "../../../services/shared/src/topology";
-import { dataNamespacePolicies, networkPolicies, type NetworkPolicyOptions } from "../namespace-policies";
+import { dataNamespacePolicies } from "../../platform/data-namespace-policies";
+import { networkPolicies, type NetworkPolicyOptions } from "../namespace-policies";
 import { podLabels } from "../workload-manifests";
 
 /*

@@ -43,5 +43,4 @@ export class TokenService {
   }
 }
 
-/** Name of the secret (and key) holding the JWT signing secret in the Dapr secret store. */
-export const JWT_SECRET_NAME = "jwt-secret";
+export { JWT_SECRET_NAME } from "../contracts/secret-names";
