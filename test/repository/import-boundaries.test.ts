@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { ESLint } from "eslint";
+
+/*
+ * The import boundaries of issue 15 are ESLint rules in eslint.config.mjs. These tests lint one-line
+ * snippets as if they were files inside each folder, with the repository's own config, and check that
+ * a crossing import is an error and an allowed one is not — so a rule that stops matching (a typo in a
+ * pattern, a later config block silently replacing an earlier one) fails here, not in review.
+ */
+const root = join(__dirname, "..", "..");
+
+// Only the boundary rule runs, and without type information (the probe files do not exist on disk).
+const eslint = new ESLint({
+  cwd: root,
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+  ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports",
+});
+
+async function boundaryErrors(filePath: string, specifier: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`import { x } from "${specifier}";\nexport const y = x;\n`, { filePath: join(root, filePath) });
+  const fatal = result.messages.filter((m) => m.fatal);
+  assert.deepEqual(fatal, [], `${filePath} did not parse`);
+  return result.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+}
+
+async function assertRefused(filePath: string, specifier: string, reason: RegExp) {
+  const errors = await boundaryErrors(filePath, specifier);
+  assert.equal(errors.length, 1, `${filePath}: import of "${specifier}" should be refused, got ${JSON.stringify(errors)}`);
+  assert.match(errors[0], reason);
+}
+
+async function assertAllowed(filePath: string, specifier: string) {
+  assert.deepEqual(await boundaryErrors(filePath, specifier), [], `${filePath}: import of "${specifier}" should be allowed`);
+}
+
+const serviceWings = readdirSync(join(root, "services"), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(root, "services", d.name, "src")))
+  .map((d) => d.name);
+
+describe("import boundaries (eslint.config.mjs)", function () {
+  this.timeout(60_000);
+
+  it("when a component imports from stacks/, then ESLint refuses it; its own folder and components/resource-spec are fine", async () => {
+    await assertRefused("components/app/probe.ts", "../../stacks/config", /components are built by stacks/);
+    await assertRefused("components/app/test/probe.test.ts", "../../../stacks/config", /components are built by stacks/);
+    await assertRefused("components/probe.ts", "../stacks/index", /components are built by stacks/);
+    await assertAllowed("components/app/probe.ts", "../resource-spec");
+    await assertAllowed("components/platform/probe.ts", "./postgres");
+    // test/stacks is the test harness, not the stack program.
+    await assertAllowed("components/cluster/test/probe.test.ts", "../../../test/stacks/cloud-cluster-mocks");
+  });
+
+  it("when the Pulumi program imports services/ beyond topology and contracts, then ESLint refuses it", async () => {
+    for (const [file, up] of [
+      ["components/app/probe.ts", "../../"],
+      ["stacks/probe.ts", "../"],
+    ]) {
+      await assertRefused(file, `${up}services/shared/src/auth/tokens`, /only services\/shared\/src\/topology and services\/shared\/src\/contracts/);
+      await assertRefused(file, `${up}services/shared/src`, /only services\/shared\/src\/topology/);
+      await assertRefused(file, `${up}services/shared/src/topology-extras`, /only services\/shared\/src\/topology/);
+      await assertRefused(file, `${up}services/backend/src/config`, /only services\/shared\/src\/topology/);
+      await assertAllowed(file, `${up}services/shared/src/topology`);
+      await assertAllowed(file, `${up}services/shared/src/contracts/secret-names`);
+      await assertAllowed(file, `${up}services/shared/src/contracts`);
+    }
+    await assertAllowed("stacks/probe.ts", "../components/resource-spec");
+  });
+
+  it("when a script imports from test/, then ESLint refuses it, except scripts/render.ts until offline-stack moves", async () => {
+    await assertRefused("scripts/probe.ts", "../test/stacks/offline-stack", /tests are not a library/);
+    await assertRefused("scripts/bench/probe.ts", "../../test/faults/support/fault-runtime", /tests are not a library/);
+    await assertAllowed("scripts/bench/probe.ts", "../../services/shared/src/topology");
+    await assertAllowed("scripts/render.ts", "../test/stacks/offline-stack");
+  });
+
+  it("when one service's src imports another service's src, then ESLint refuses it, for every wing; services/shared/src is fine", async () => {
+    assert.ok(serviceWings.includes("backend") && serviceWings.includes("shared") && serviceWings.length >= 7, serviceWings.join());
+    for (const wing of serviceWings) {
+      const other = wing === "backend" ? "websocket" : "backend";
+      await assertRefused(`services/${wing}/src/probe.ts`, `../../${other}/src/config`, /one service's src never imports another's/);
+      await assertRefused(`services/${wing}/src/deep/er/probe.ts`, `../../../../${other}/src`, /one service's src never imports another's/);
+      if (wing !== "shared") await assertAllowed(`services/${wing}/src/probe.ts`, "../../shared/src");
+      await assertAllowed(`services/${wing}/src/deep/probe.ts`, "../config");
+    }
+    // A service's own tests may start another service in-process.
+    await assertAllowed("services/backend/test/probe.test.ts", "../../event-processor/src/event-processor-service");
+  });
+
+  it("when a domain file imports anything but zod, rrule, node:*, its own folder and the pure shared pieces, then ESLint refuses it", async () => {
+    const file = "services/backend/src/domain/probe.ts";
+    for (const specifier of ["../../../shared/src", "../../../shared/src/http/errors", "../data/tasks", "../../../event-processor/src/domain/dead-letter", "express", "pg", "./../data/tasks"]) {
+      await assertRefused(file, specifier, /domain code imports only/);
+    }
+    for (const specifier of ["zod", "rrule", "node:crypto", "./task-input", "../../../shared/src/contracts", "../../../shared/src/contracts/task", "../../../shared/src/recurrence", "../../../shared/src/topology"]) {
+      await assertAllowed(file, specifier);
+    }
+    await assertRefused("services/event-processor/src/domain/probe.ts", "../../../shared/src", /domain code imports only/);
+  });
+
+  it("when a contracts, topology or recurrence file imports service glue, then ESLint refuses it", async () => {
+    await assertRefused("services/shared/src/contracts/probe.ts", "../db/pool", /contracts stay pure/);
+    await assertRefused("services/shared/src/contracts/probe.ts", "express", /contracts stay pure/);
+    await assertAllowed("services/shared/src/contracts/probe.ts", "./task");
+    await assertAllowed("services/shared/src/contracts/probe.ts", "../topology");
+    await assertAllowed("services/shared/src/contracts/probe.ts", "zod");
+    await assertRefused("services/shared/src/topology.ts", "./telemetry/logger", /topology stays pure/);
+    await assertAllowed("services/shared/src/topology.ts", "zod");
+    await assertRefused("services/shared/src/recurrence/probe.ts", "../dapr/jobs", /recurrence stays pure/);
+    await assertAllowed("services/shared/src/recurrence/probe.ts", "rrule");
+  });
+
+  it("when the web app imports a service's Node code, then ESLint refuses it; contracts and recurrence are fine", async () => {
+    const file = "services/frontend/web/src/api/probe.ts";
+    await assertRefused(file, "../../../../shared/src/db/pool", /the web app takes from services\/ only/);
+    await assertRefused(file, "../../../../backend/src/config", /the web app takes from services\/ only/);
+    await assertAllowed(file, "../../../../shared/src/contracts/task");
+    await assertAllowed(file, "../../../../shared/src/recurrence");
+    await assertAllowed(file, "./client");
+  });
+});
