@@ -25,16 +25,21 @@ const serviceWings = readdirSync(join(import.meta.dirname, "services"), { withFi
   .filter((d) => d.isDirectory() && existsSync(join(import.meta.dirname, "services", d.name, "src")))
   .map((d) => d.name);
 // What the Pulumi program, the domain folders and the web app may take from the services tree: the
-// pure, zod-only pieces (no Express, pg, Dapr or jose behind them).
-const pureShared = "shared/src/(contracts(/|$)|topology$)";
+// pure, zod-only pieces (no Express, pg, Dapr or jose behind them). The Pulumi program may also take
+// services/shared/src/dapr/resources (issue 14: the Dapr custom resources as plain objects built from
+// the topology, which the local runtime parses too); it is held as pure as the topology below, and
+// belongs with the contracts once they are a package of their own (issue 15 item 1).
+const pulumiShared = "shared/src/(contracts(/|$)|topology$|dapr/resources$)";
+const pulumiMessage =
+  "the Pulumi program takes from services/ only services/shared/src/topology, services/shared/src/contracts/** and services/shared/src/dapr/resources (pure, zod-only).";
 
 const boundaries = [
   restrict(["components/**/*.ts"], [
     { regex: `${climb}stacks(/|$)`, message: "components are built by stacks, never the reverse: declare what both need in components/ (e.g. components/resource-spec.ts)." },
-    { regex: `${climb}services/(?!${pureShared})`, message: "the Pulumi program takes from services/ only services/shared/src/topology and services/shared/src/contracts/** (pure, zod-only)." },
+    { regex: `${climb}services/(?!${pulumiShared})`, message: pulumiMessage },
   ]),
   restrict(["stacks/**/*.ts"], [
-    { regex: `${climb}services/(?!${pureShared})`, message: "the Pulumi program takes from services/ only services/shared/src/topology and services/shared/src/contracts/** (pure, zod-only)." },
+    { regex: `${climb}services/(?!${pulumiShared})`, message: pulumiMessage },
   ]),
   // scripts/render.ts is built on test/stacks/offline-stack.ts until that harness moves out of test/
   // (issue 15 item 5, "render tooling outside test/": follow-up for the pulumi helper, who edits both files).
@@ -65,6 +70,9 @@ const boundaries = [
     },
   ]),
   restrict(["services/shared/src/topology.ts"], [{ regex: "^(?!zod(/|$)|node:|\\./contracts/)", message: "the topology stays pure: zod, node:* and contracts only." }]),
+  restrict(["services/shared/src/dapr/resources.ts"], [
+    { regex: "^(?!zod(/|$)|node:|\\.\\./topology$|\\.\\./contracts(/|$))", message: "the Dapr resource builders stay pure: zod, node:*, ../topology and ../contracts only." },
+  ]),
   restrict(["services/shared/src/recurrence/**/*.ts"], [
     { regex: "^(?!(zod|rrule)(/|$)|node:|\\./(?!.*\\.\\.)|\\.\\./contracts(/|$))", message: "recurrence stays pure: zod, rrule, node:*, its own folder and ../contracts only." },
   ]),

@@ -52,18 +52,20 @@ describe("import boundaries (eslint.config.mjs)", function () {
     await assertAllowed("components/cluster/test/probe.test.ts", "../../../test/stacks/cloud-cluster-mocks");
   });
 
-  it("when the Pulumi program imports services/ beyond topology and contracts, then ESLint refuses it", async () => {
+  it("when the Pulumi program imports services/ beyond topology, contracts and the Dapr resources, then ESLint refuses it", async () => {
     for (const [file, up] of [
       ["components/app/probe.ts", "../../"],
       ["stacks/probe.ts", "../"],
     ]) {
-      await assertRefused(file, `${up}services/shared/src/auth/tokens`, /only services\/shared\/src\/topology and services\/shared\/src\/contracts/);
+      await assertRefused(file, `${up}services/shared/src/auth/tokens`, /only services\/shared\/src\/topology, services\/shared\/src\/contracts/);
       await assertRefused(file, `${up}services/shared/src`, /only services\/shared\/src\/topology/);
       await assertRefused(file, `${up}services/shared/src/topology-extras`, /only services\/shared\/src\/topology/);
       await assertRefused(file, `${up}services/backend/src/config`, /only services\/shared\/src\/topology/);
       await assertAllowed(file, `${up}services/shared/src/topology`);
       await assertAllowed(file, `${up}services/shared/src/contracts/secret-names`);
       await assertAllowed(file, `${up}services/shared/src/contracts`);
+      await assertAllowed(file, `${up}services/shared/src/dapr/resources`);
+      await assertRefused(file, `${up}services/shared/src/dapr/sidecar`, /only services\/shared\/src\/topology/);
     }
     await assertAllowed("stacks/probe.ts", "../components/resource-spec");
   });
@@ -99,7 +101,7 @@ describe("import boundaries (eslint.config.mjs)", function () {
     await assertRefused("services/event-processor/src/domain/probe.ts", "../../../shared/src", /domain code imports only/);
   });
 
-  it("when a contracts, topology or recurrence file imports service glue, then ESLint refuses it", async () => {
+  it("when a contracts, topology, recurrence or Dapr-resources file imports service glue, then ESLint refuses it", async () => {
     await assertRefused("services/shared/src/contracts/probe.ts", "../db/pool", /contracts stay pure/);
     await assertRefused("services/shared/src/contracts/probe.ts", "express", /contracts stay pure/);
     await assertAllowed("services/shared/src/contracts/probe.ts", "./task");
@@ -109,6 +111,9 @@ describe("import boundaries (eslint.config.mjs)", function () {
     await assertAllowed("services/shared/src/topology.ts", "zod");
     await assertRefused("services/shared/src/recurrence/probe.ts", "../dapr/jobs", /recurrence stays pure/);
     await assertAllowed("services/shared/src/recurrence/probe.ts", "rrule");
+    await assertRefused("services/shared/src/dapr/resources.ts", "./sidecar", /Dapr resource builders stay pure/);
+    await assertRefused("services/shared/src/dapr/resources.ts", "@dapr/dapr", /Dapr resource builders stay pure/);
+    await assertAllowed("services/shared/src/dapr/resources.ts", "../topology");
   });
 
   it("when the web app imports a service's Node code, then ESLint refuses it; contracts and recurrence are fine", async () => {
