@@ -187,7 +187,7 @@ export class TodoApp extends pulumi.ComponentResource {
               auth: { type: "password", username: args.broker.auth.username, saslMechanism: args.broker.auth.saslMechanism, password: { name: BROKER_SECRET, key: "password" } },
             }
           : { kind: "kafka", brokers: args.broker.brokers, auth: { type: "none" } };
-    const daprObjects = daprResources({ namespace: ns, broker, databaseUrl: { name: DATABASE_SECRET, key: "url" }, labels }).map(
+    const daprObjects = daprResources({ namespace: ns, broker, labels }).map(
       (o) => new k8s.apiextensions.CustomResource(`${name}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, { ...self, dependsOn: [namespace, args.daprRelease, ...secrets] }),
     );
 

@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { AppDefinition, AppId } from "../../services/shared/src/topology";
 import type { ResourceSpec } from "../resource-spec";
-import { DAPR_CONFIGURATION_NAME, type SecretRef } from "./dapr-resources";
+import { DAPR_CONFIGURATION_NAME, appHealthAnnotations, type SecretRef } from "./dapr-resources";
 
 /** Pure builders of one service's Kubernetes objects (Deployment, Service, HPA, PDB). */
 
@@ -75,6 +75,8 @@ export function daprAnnotations(app: AppDefinition, sidecar: ResourceSpec): Reco
     "dapr.io/sidecar-memory-limit": sidecar.limits.memory,
     // The app drains for SHUTDOWN_TIMEOUT_S; the sidecar must outlive it so in-flight publishes finish.
     "dapr.io/graceful-shutdown-seconds": "15",
+    // daprd pauses subscriptions, cron and job triggers while the app is unhealthy (see resources.ts).
+    ...appHealthAnnotations(),
   };
 }
 

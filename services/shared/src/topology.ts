@@ -6,7 +6,6 @@
  */
 
 export const PUBSUB_NAME = "pubsub";
-export const STATESTORE_NAME = "statestore";
 export const SECRETSTORE_NAME = "secretstore";
 
 export const topics = {
@@ -154,11 +153,3 @@ export interface CronBindingDefinition {
 export const cronBindings: readonly CronBindingDefinition[] = [
   { name: "reminder-sweep", appId: "reminder-scheduler", schedule: "@every 30s" },
 ];
-
-/** The retry policy both the cluster (Dapr Resiliency) and the local sidecar apply to deliveries. */
-export const deliveryRetry = {
-  /** Exponential backoff: first retry after initialInterval, doubling, capped at maxInterval. */
-  initialIntervalMs: 200,
-  maxIntervalMs: 5_000,
-  maxRetries: 5,
-} as const;

@@ -15,7 +15,7 @@ const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTF
 export async function callApp(
   baseUrl: string | undefined,
   path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number },
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number; signal?: AbortSignal },
 ): Promise<AppCallResult> {
   if (!baseUrl) return { kind: "unavailable", reason: "app is not registered with the sidecar" };
   try {
@@ -23,7 +23,7 @@ export async function callApp(
       method: init.method ?? "POST",
       headers: init.headers,
       body: typeof init.body === "string" || init.body === undefined ? init.body : new Uint8Array(init.body),
-      signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
+      signal: init.signal ?? AbortSignal.timeout(init.timeoutMs ?? 30_000),
     });
     return { kind: "answered", status: res.status, body: await res.text(), headers: res.headers };
   } catch (err) {
@@ -31,11 +31,6 @@ export async function callApp(
     const reason = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
     return { kind: cause?.code && CONNECTION_ERRORS.has(cause.code) ? "unavailable" : "failed", reason };
   }
-}
-
-/** Exponential backoff: `initial * 2^attempt`, capped. */
-export function backoffMs(policy: { initialIntervalMs: number; maxIntervalMs: number }, attempt: number): number {
-  return Math.min(policy.initialIntervalMs * 2 ** Math.min(attempt, 30), policy.maxIntervalMs);
 }
 
 /** A sleep that a stop can cut short (resolves false when stopped). */

@@ -1,6 +1,7 @@
 import type { Logger } from "../../../shared/src/telemetry/logger";
 import { callApp } from "./app-channel";
 import type { AppRegistry } from "./app-registry";
+import type { AppHealth } from "./health/app-health";
 import { parseSchedule } from "./schedule";
 
 export interface CronBinding {
@@ -20,7 +21,7 @@ export class CronBindings {
   readonly fired = new Map<string, number>();
   #stopped = false;
 
-  constructor(private readonly opts: { apps: AppRegistry; log: Logger }) {}
+  constructor(private readonly opts: { apps: AppRegistry; health: AppHealth; log: Logger }) {}
 
   start(binding: CronBinding): void {
     const schedule = parseSchedule(binding.schedule);
@@ -31,7 +32,8 @@ export class CronBindings {
       const timer = setTimeout(() => {
         if (Date.now() < next) return arm(after); // woke early: wait the rest
         arm(next);
-        if (running) return;
+        // daprd stops input bindings while the app's health check fails (runtime.go appHealthChanged).
+        if (running || !this.opts.health.healthy(binding.appId)) return;
         running = true;
         void callApp(this.opts.apps.url(binding.appId), `/${binding.name}`, {
           headers: { "content-type": "application/json" },

@@ -2,24 +2,36 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { JWT_SECRET_NAME } from "../../../shared/src/auth/tokens";
 import { createLogger, type Logger } from "../../../shared/src/telemetry/logger";
-import { cronBindings as topologyCronBindings, subscriptions as topologySubscriptions } from "../../../shared/src/topology";
+import { cronBindings as topologyCronBindings } from "../../../shared/src/topology";
+import { appHealthAnnotations, localDaprResources, type DaprObject } from "../../../shared/src/dapr/resources";
 import { AppRegistry } from "./app-registry";
 import { CronBindings, type CronBinding } from "./cron-bindings";
 import { SidecarFaults } from "./faults";
-import { JobScheduler, type JobRetryPolicy } from "./jobs/job-scheduler";
+import { AppHealth, healthSettingsFrom, type AppHealthSettings } from "./health/app-health";
+import { JobScheduler, type JobFailurePolicy } from "./jobs/job-scheduler";
 import { PubSubBroker, type BrokerSubscription } from "./pubsub/broker";
-import type { DeliveryPolicy } from "./pubsub/delivery-policy";
+import { pubsubComponentsFrom, subscriptionsFrom, type PubSubComponentSettings } from "./pubsub/pubsub-definitions";
+import type { BackoffConstants } from "./resiliency/backoff";
+import { Resiliency } from "./resiliency/resiliency";
 import { SecretStore } from "./secret-store";
 import { createSidecarApp } from "./sidecar-app";
-import { StateStore } from "./state/state-store";
 
 export interface LocalDaprOptions {
-  /** Default: `subscriptions` from topology.ts. */
+  /**
+   * The Dapr resources the sidecars obey — Resiliency, pub/sub Components, Subscriptions. Default:
+   * `localDaprResources()`, the objects the Pulumi program deploys to the local (Redis) stack.
+   */
+  resources?: readonly DaprObject[];
+  /** Default: the Subscriptions in `resources`. */
   subscriptions?: readonly BrokerSubscription[];
   /** Default: `cronBindings` from topology.ts. */
   cronBindings?: readonly CronBinding[];
-  delivery?: Partial<DeliveryPolicy>;
-  jobRetry?: Partial<JobRetryPolicy>;
+  /** Default: the `dapr.io/*app-health*` annotations every Dapr pod carries (`appHealthAnnotations()`). */
+  appHealth?: AppHealthSettings | null;
+  /** Default: daprd's 500 ms × 1.5 ± 50 %. Tests shrink it; nothing else should. */
+  backoff?: BackoffConstants;
+  /** The scheduler's default failure policy (3 × 1 s). Tests shrink it. */
+  jobFailurePolicy?: JobFailurePolicy;
   /** Secret names the store may serve (default: the JWT secret). */
   allowedSecrets?: readonly string[];
   /** Where secrets are read from (default: process.env). */
@@ -40,22 +52,38 @@ export interface SidecarListener {
 export class LocalDapr {
   readonly faults = new SidecarFaults();
   readonly apps = new AppRegistry();
+  readonly health = new AppHealth(this.apps);
+  readonly resiliency: Resiliency;
+  readonly pubsubComponents: readonly PubSubComponentSettings[];
   readonly broker: PubSubBroker;
-  readonly state = new StateStore();
   readonly jobs: JobScheduler;
   readonly secrets: SecretStore;
   readonly cron: CronBindings;
   readonly log: Logger;
   readonly #cronBindings: readonly CronBinding[];
+  readonly #appHealth: AppHealthSettings | undefined;
   readonly #listeners = new Map<string, { server: Server; listener: SidecarListener }>();
   #healthy = true;
 
   constructor(opts: LocalDaprOptions = {}) {
     this.log = opts.log ?? createLogger("dapr-sidecar");
-    this.broker = new PubSubBroker({ apps: this.apps, faults: this.faults, subscriptions: opts.subscriptions ?? topologySubscriptions, policy: opts.delivery, log: this.log });
-    this.jobs = new JobScheduler({ apps: this.apps, log: this.log, retry: opts.jobRetry });
+    const resources = opts.resources ?? localDaprResources();
+    const resiliency = resources.find((r) => r.kind === "Resiliency");
+    this.resiliency = new Resiliency(resiliency?.spec ?? { policies: {}, targets: {} }, opts.backoff);
+    this.pubsubComponents = pubsubComponentsFrom(resources);
+    this.#appHealth = opts.appHealth === null ? undefined : (opts.appHealth ?? healthSettingsFrom(appHealthAnnotations()));
+    this.broker = new PubSubBroker({
+      apps: this.apps,
+      faults: this.faults,
+      health: this.health,
+      resiliency: this.resiliency,
+      subscriptions: opts.subscriptions ?? subscriptionsFrom(resources),
+      components: this.pubsubComponents,
+      log: this.log,
+    });
+    this.jobs = new JobScheduler({ apps: this.apps, health: this.health, log: this.log, defaultFailurePolicy: opts.jobFailurePolicy });
     this.secrets = new SecretStore(opts.allowedSecrets ?? [JWT_SECRET_NAME], opts.env ?? process.env);
-    this.cron = new CronBindings({ apps: this.apps, log: this.log });
+    this.cron = new CronBindings({ apps: this.apps, health: this.health, log: this.log });
     this.#cronBindings = opts.cronBindings ?? topologyCronBindings;
   }
 
@@ -75,12 +103,15 @@ export class LocalDapr {
   async addApp(appId: string, appUrl: string): Promise<SidecarListener> {
     if (this.#listeners.has(appId)) throw new Error(`app ${appId} already has a sidecar`);
     this.apps.set(appId, appUrl);
+    // Like daprd with the health check on: nothing is delivered until the app's first probe passes.
+    this.health.watch(appId, this.#appHealth);
     const app = createSidecarApp({
       appId,
       apps: this.apps,
       broker: this.broker,
       faults: this.faults,
-      state: this.state,
+      resiliency: this.resiliency,
+      pubsubComponents: this.pubsubComponents,
       jobs: this.jobs,
       secrets: this.secrets,
       cronBindings: this.#cronBindings,
@@ -125,6 +156,7 @@ export class LocalDapr {
   async stop(): Promise<void> {
     this.#healthy = false;
     this.cron.stop();
+    this.health.stop();
     this.jobs.stop();
     this.broker.stop();
     await Promise.all(

@@ -5,7 +5,6 @@ import { invokeRoutes } from "./routes/invoke-routes";
 import { jobsRoutes } from "./routes/jobs-routes";
 import { publishRoutes } from "./routes/publish-routes";
 import { secretsRoutes } from "./routes/secrets-routes";
-import { stateRoutes } from "./routes/state-routes";
 import type { SidecarContext } from "./sidecar-context";
 
 /** The HTTP API one app's sidecar serves (its `DAPR_HTTP_PORT`). */
@@ -16,7 +15,6 @@ export function createSidecarApp(ctx: SidecarContext): Express {
   app.use(invokeRoutes(ctx));
   app.use(healthRoutes(ctx));
   app.use(publishRoutes(ctx));
-  app.use(stateRoutes(ctx));
   app.use(secretsRoutes(ctx));
   app.use(jobsRoutes(ctx));
   app.use((req, res) => sendDaprError(res, 404, "ERR_NOT_FOUND", `the local sidecar does not implement ${req.method} ${req.path}`));

@@ -4,8 +4,9 @@ import type { CronBinding } from "./cron-bindings";
 import type { SidecarFaults } from "./faults";
 import type { JobScheduler } from "./jobs/job-scheduler";
 import type { PubSubBroker } from "./pubsub/broker";
+import type { PubSubComponentSettings } from "./pubsub/pubsub-definitions";
+import type { Resiliency } from "./resiliency/resiliency";
 import type { SecretStore } from "./secret-store";
-import type { StateStore } from "./state/state-store";
 
 /** What one app's sidecar listener works with: its own app-id plus the building blocks all sidecars share. */
 export interface SidecarContext {
@@ -13,7 +14,8 @@ export interface SidecarContext {
   apps: AppRegistry;
   broker: PubSubBroker;
   faults: SidecarFaults;
-  state: StateStore;
+  resiliency: Resiliency;
+  pubsubComponents: readonly PubSubComponentSettings[];
   jobs: JobScheduler;
   secrets: SecretStore;
   cronBindings: readonly CronBinding[];

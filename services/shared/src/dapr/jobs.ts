@@ -1,8 +1,13 @@
+import { JOB_FAILURE_POLICY } from "./resources";
 import { sidecarUrl, type SidecarAddress } from "./sidecar";
 
 /**
  * The Dapr Jobs API (stable in 1.18; the JS SDK 3.18 has no client for it). The sidecar calls the same
- * app back at `POST /job/<name>` at `dueTime`, at least once and never early.
+ * app back at `POST /job/<name>` at `dueTime`, never early. Not "at least once": a failed trigger is
+ * retried per `failurePolicy` and then a one-shot job is gone, and an HTTP 404 from the handler counts
+ * as done (dapr v1.18.3 scheduler/internal/cluster/streamer.go). So every job carries
+ * JOB_FAILURE_POLICY, the handler answers 404 only for a reminder that no longer exists, and the cron
+ * sweep catches what the retries did not.
  */
 export class JobsClient {
   constructor(private readonly cfg: SidecarAddress) {}
@@ -11,7 +16,7 @@ export class JobsClient {
     const res = await fetch(`${sidecarUrl(this.cfg)}/v1.0/jobs/${encodeURIComponent(name)}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ dueTime: job.dueTime, data: job.data ?? {}, overwrite: job.overwrite ?? true }),
+      body: JSON.stringify({ dueTime: job.dueTime, data: job.data ?? {}, overwrite: job.overwrite ?? true, failurePolicy: JOB_FAILURE_POLICY }),
       signal: AbortSignal.timeout(5000),
     });
     if (!res.ok) throw new Error(`scheduling job ${name} failed: HTTP ${res.status} ${await res.text()}`);

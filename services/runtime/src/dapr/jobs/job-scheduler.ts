@@ -1,6 +1,7 @@
 import type { Logger } from "../../../../shared/src/telemetry/logger";
-import { backoffMs, callApp, sleep } from "../app-channel";
+import { callApp, sleep } from "../app-channel";
 import type { AppRegistry } from "../app-registry";
+import type { AppHealth } from "../health/app-health";
 import { parseSchedule, type Schedule } from "../schedule";
 
 export interface JobSpec {
@@ -9,7 +10,17 @@ export interface JobSpec {
   schedule?: string;
   repeats?: number;
   data: unknown;
+  failurePolicy?: JobFailurePolicy;
 }
+
+/**
+ * What happens when a trigger fails (common/v1 JobFailurePolicy, dapr v1.18.3): `constant` retries every
+ * interval, `maxRetries` times (unset: forever); `drop` gives the tick up at once.
+ */
+export type JobFailurePolicy = { kind: "constant"; intervalMs: number; maxRetries?: number } | { kind: "drop" };
+
+/** No failurePolicy on the job: the scheduler's default, 3 retries 1 s apart (go-etcd-cron v0.12.7). */
+export const DEFAULT_JOB_FAILURE_POLICY: JobFailurePolicy = { kind: "constant", intervalMs: 1000, maxRetries: 3 };
 
 interface Job extends JobSpec {
   appId: string;
@@ -29,29 +40,16 @@ export interface JobFailure {
   at: string;
 }
 
-/** Callback retries: an app that answers with an error is retried a few times; one that is down, for long. */
-export interface JobRetryPolicy {
-  initialIntervalMs: number;
-  maxIntervalMs: number;
-  maxRetries: number;
-  appUnavailableTimeoutMs: number;
-}
-
-export const defaultJobRetryPolicy: JobRetryPolicy = {
-  initialIntervalMs: 500,
-  maxIntervalMs: 10_000,
-  maxRetries: 5,
-  appUnavailableTimeoutMs: 5 * 60_000,
-};
-
 // setTimeout holds at most ~24.8 days; later jobs re-arm on the way.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The Dapr Jobs API, in memory and scoped per app-id: a job fires at its due time — never before it —
- * by POSTing its data to `/job/<name>` on the app that scheduled it, and is retried until the app
- * accepts it (at least once). One-shot jobs are removed after a successful callback; jobs with a
- * `schedule` fire again until `repeats` is used up.
+ * by POSTing its data to `/job/<name>` on the app that scheduled it. As daprd 1.18.3 reads the answer
+ * (pkg/runtime/scheduler/internal/cluster/streamer.go): 2xx is success, and so is 404 (logged as a
+ * failure, never retried); anything else — a refused connection included — fails the trigger, which
+ * the job's failurePolicy retries (default 3 × 1 s); then a one-shot job is gone. While the app's health
+ * check fails, triggers wait (daprd stops its job stream: runtime.go appHealthChanged → StopApp).
  */
 export class JobScheduler {
   readonly failures: JobFailure[] = [];
@@ -62,7 +60,7 @@ export class JobScheduler {
   #generation = 0;
 
   constructor(
-    private readonly opts: { apps: AppRegistry; log: Logger; retry?: Partial<JobRetryPolicy>; now?: () => number },
+    private readonly opts: { apps: AppRegistry; health: AppHealth; log: Logger; defaultFailurePolicy?: JobFailurePolicy; now?: () => number },
   ) {}
 
   #now(): number {
@@ -92,7 +90,7 @@ export class JobScheduler {
   get(appId: string, name: string): (JobSpec & { name: string }) | undefined {
     const job = this.#jobs.get(`${appId}\u0000${name}`);
     if (!job) return undefined;
-    return { name: job.name, dueTime: job.dueTime, schedule: job.schedule, repeats: job.repeats, data: job.data };
+    return { name: job.name, dueTime: job.dueTime, schedule: job.schedule, repeats: job.repeats, data: job.data, failurePolicy: job.failurePolicy };
   }
 
   delete(appId: string, name: string): boolean {
@@ -128,34 +126,29 @@ export class JobScheduler {
   }
 
   async #fire(job: Job): Promise<void> {
-    const policy = { ...defaultJobRetryPolicy, ...this.opts.retry };
+    const policy = job.failurePolicy ?? this.opts.defaultFailurePolicy ?? DEFAULT_JOB_FAILURE_POLICY;
     const generation = job.generation;
-    const current = () => job.generation === generation && !this.#stopping.signal.aborted;
-    let appRetries = 0;
-    let attempt = 0;
-    let unavailableSince: number | undefined;
+    const stop = this.#stopping.signal;
+    const current = () => job.generation === generation && !stop.aborted;
+    let retries = 0;
     while (current()) {
+      await this.opts.health.whenHealthy(job.appId, stop);
+      if (!current()) return;
       const result = await callApp(this.opts.apps.url(job.appId), `/job/${encodeURIComponent(job.name)}`, {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(job.data ?? null),
       });
       if (!current()) return;
-      let reason: string;
-      if (result.kind === "answered" && result.status >= 200 && result.status < 300) {
+      if (result.kind === "answered" && ((result.status >= 200 && result.status < 300) || result.status === 404)) {
+        if (result.status === 404) this.opts.log.warn({ appId: job.appId, job: job.name }, "job callback answered 404: counted as done, as daprd does");
         this.triggered++;
         return this.#settle(job);
       }
-      if (result.kind === "unavailable") {
-        reason = `app unavailable: ${result.reason}`;
-        unavailableSince ??= this.#now();
-        if (this.#now() - unavailableSince > policy.appUnavailableTimeoutMs) return this.#giveUp(job, reason);
-      } else {
-        unavailableSince = undefined;
-        reason = result.kind === "answered" ? `HTTP ${result.status} ${result.body.slice(0, 200)}` : result.reason;
-        if (++appRetries > policy.maxRetries) return this.#giveUp(job, reason);
-      }
+      const reason = result.kind === "answered" ? `HTTP ${result.status} ${result.body.slice(0, 200)}` : result.reason;
+      if (policy.kind === "drop" || (policy.maxRetries !== undefined && retries >= policy.maxRetries)) return this.#giveUp(job, reason);
+      retries++;
       this.opts.log.debug({ appId: job.appId, job: job.name, reason }, "job callback will be retried");
-      if (!(await sleep(backoffMs(policy, attempt++), this.#stopping.signal))) return;
+      if (!(await sleep(policy.intervalMs, stop))) return;
     }
   }
 

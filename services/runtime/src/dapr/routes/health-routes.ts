@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { PUBSUB_NAME, SECRETSTORE_NAME, STATESTORE_NAME } from "../../../../shared/src/topology";
+import { PUBSUB_NAME, SECRETSTORE_NAME } from "../../../../shared/src/topology";
 import type { SidecarContext } from "../sidecar-context";
 
 /** `/v1.0/healthz`, `/v1.0/healthz/outbound` (204 when up) and `/v1.0/metadata` in Dapr's shape. */
@@ -18,13 +18,12 @@ export function healthRoutes(ctx: SidecarContext): Router {
       enabledFeatures: [],
       actors: [],
       components: [
-        { name: PUBSUB_NAME, type: "pubsub.in-memory", version: "v1", capabilities: [] },
-        { name: STATESTORE_NAME, type: "state.in-memory", version: "v1", capabilities: ["ETAG"] },
+        ...ctx.pubsubComponents.map((c) => ({ name: c.name, type: "pubsub.redis", version: "v1", capabilities: [] })),
         { name: SECRETSTORE_NAME, type: "secretstores.local.env", version: "v1", capabilities: [] },
         ...ctx.cronBindings.filter((b) => b.appId === ctx.appId).map((b) => ({ name: b.name, type: "bindings.cron", version: "v1", capabilities: [] })),
       ],
       subscriptions: ctx.broker.subscriptionsOf(ctx.appId).map((s) => ({
-        pubsubname: PUBSUB_NAME,
+        pubsubname: s.pubsubName ?? PUBSUB_NAME,
         topic: s.topic,
         rules: { rules: [{ match: "", path: s.route }] },
         deadLetterTopic: s.deadLetterTopic ?? "",

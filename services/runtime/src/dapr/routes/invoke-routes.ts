@@ -1,18 +1,30 @@
 import express, { Router, type Request, type Response } from "express";
-import { backoffMs, callApp } from "../app-channel";
+import { callApp, type AppCallResult } from "../app-channel";
 import { sendDaprError } from "../dapr-error";
+import { BreakerRejectedError } from "../resiliency/circuit-breaker";
+import { runWithPolicy, StatusCodeError } from "../resiliency/policy-runner";
 import type { SidecarContext } from "../sidecar-context";
 
 // Headers that belong to one hop, or that fetch recomputes, are not passed on.
 const HOP_HEADERS = new Set(["host", "connection", "keep-alive", "transfer-encoding", "content-length", "upgrade", "proxy-connection", "te", "trailer", "dapr-app-id", "accept-encoding"]);
 const RESPONSE_SKIP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"]);
-// Like Dapr's built-in invocation retries: a target that refuses the connection (restarting) is tried a few more times.
-const UNAVAILABLE_RETRIES = 3;
+
+class AnsweredWithError extends StatusCodeError {
+  constructor(readonly result: Extract<AppCallResult, { kind: "answered" }>) {
+    super(result.status, `HTTP ${result.status}`);
+  }
+}
 
 /**
  * Service invocation: `/v1.0/invoke/<app-id>/method/<path>` (any HTTP method) and the `dapr-app-id`
  * header form. Method, headers, query and body go through; the target's status and body come back.
  * An unknown or unreachable app → 500 `ERR_DIRECT_INVOKE`, as Dapr answers.
+ *
+ * Retries, timeout and breaker come from the Resiliency target of the callee app, as daprd applies them
+ * (pkg/api/http/directmessaging.go, v1.18.3): a non-2xx/3xx answer is a status-code error — retried
+ * unless `matching.httpStatusCodes` excludes it, and counted as a failure by the app + method breaker
+ * either way; when the retries end, the app's last answer is relayed as it was. A connection error is
+ * retried always; an open breaker answers 500 ERR_DIRECT_INVOKE without calling the app.
  */
 export function invokeRoutes(ctx: SidecarContext): Router {
   const router = Router();
@@ -42,19 +54,26 @@ async function relay(ctx: SidecarContext, target: string, path: string, req: Req
     headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   const body = Buffer.isBuffer(req.body) && req.body.length > 0 && !["GET", "HEAD"].includes(req.method) ? req.body : undefined;
-  for (let attempt = 0; ; attempt++) {
-    const result = await callApp(ctx.apps.url(target), path, { method: req.method, headers, body, timeoutMs: 60_000 });
-    if (result.kind === "answered") {
-      res.status(result.status);
-      result.headers.forEach((value, name) => {
-        if (!RESPONSE_SKIP.has(name)) res.setHeader(name, value);
-      });
-      res.send(Buffer.from(result.body));
-      return;
+  const method = path.replace(/^\//, "").split("?")[0]!;
+  const policy = ctx.resiliency.endpoint(ctx.appId, target, method);
+  let result: Extract<AppCallResult, { kind: "answered" }>;
+  try {
+    result = await runWithPolicy(ctx.resiliency, policy, async (signal) => {
+      const r = await callApp(ctx.apps.url(target), path, { method: req.method, headers, body, signal, timeoutMs: 60_000 });
+      if (r.kind !== "answered") throw new Error(r.reason);
+      if (r.status < 200 || r.status > 399) throw new AnsweredWithError(r);
+      return r;
+    }, ctx.broker.stopSignal);
+  } catch (err) {
+    if (err instanceof AnsweredWithError) result = err.result;
+    else {
+      const reason = err instanceof BreakerRejectedError ? err.message : err instanceof Error ? err.message : String(err);
+      return sendDaprError(res, 500, "ERR_DIRECT_INVOKE", `failed to invoke, id: ${target}, err: ${reason}`);
     }
-    if (result.kind === "failed" || attempt >= UNAVAILABLE_RETRIES) {
-      return sendDaprError(res, 500, "ERR_DIRECT_INVOKE", `failed to invoke, id: ${target}, err: ${result.reason}`);
-    }
-    await new Promise((r) => setTimeout(r, backoffMs({ initialIntervalMs: 100, maxIntervalMs: 1000 }, attempt)));
   }
+  res.status(result.status);
+  result.headers.forEach((value, name) => {
+    if (!RESPONSE_SKIP.has(name)) res.setHeader(name, value);
+  });
+  res.send(Buffer.from(result.body));
 }

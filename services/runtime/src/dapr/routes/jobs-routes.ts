@@ -1,7 +1,8 @@
 import express, { Router, type Request } from "express";
 import { z } from "zod";
 import { sendDaprError } from "../dapr-error";
-import { parseDueTime, parseSchedule } from "../schedule";
+import type { JobFailurePolicy } from "../jobs/job-scheduler";
+import { parseDueTime, parseGoDuration, parseSchedule } from "../schedule";
 import type { SidecarContext } from "../sidecar-context";
 
 const ScheduleJobRequest = z
@@ -11,6 +12,13 @@ const ScheduleJobRequest = z
     repeats: z.number().int().positive().optional(),
     data: z.unknown().optional(),
     overwrite: z.boolean().optional(),
+    // protojson of common.v1.JobFailurePolicy: {"drop":{}} or {"constant":{"interval":"5s","maxRetries":3}}
+    failurePolicy: z
+      .union([
+        z.object({ drop: z.object({}).strict() }).strict(),
+        z.object({ constant: z.object({ interval: z.string().optional(), maxRetries: z.number().int().min(0).optional() }).strict() }).strict(),
+      ])
+      .optional(),
   })
   .refine((j) => j.dueTime !== undefined || j.schedule !== undefined, { message: "one of dueTime or schedule is required", path: ["dueTime"] });
 
@@ -42,10 +50,18 @@ export function jobsRoutes(ctx: SidecarContext): Router {
       return sendDaprError(res, 400, "ERR_MALFORMED_REQUEST", `invalid schedule: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (firstAt === undefined) return sendDaprError(res, 400, "ERR_MALFORMED_REQUEST", `dueTime must be RFC 3339 or a duration, got ${job.dueTime}`);
+    let failurePolicy: JobFailurePolicy | undefined;
+    if (job.failurePolicy && "drop" in job.failurePolicy) failurePolicy = { kind: "drop" };
+    else if (job.failurePolicy) {
+      const interval = job.failurePolicy.constant.interval;
+      const intervalMs = interval === undefined ? 0 : parseGoDuration(interval);
+      if (intervalMs === undefined) return sendDaprError(res, 400, "ERR_MALFORMED_REQUEST", `failurePolicy.constant.interval: invalid duration ${interval}`);
+      failurePolicy = { kind: "constant", intervalMs, maxRetries: job.failurePolicy.constant.maxRetries };
+    }
     const created = ctx.jobs.schedule(
       ctx.appId,
       jobName(req),
-      { dueTime: job.dueTime, schedule: job.schedule, repeats: job.repeats, data: job.data ?? null },
+      { dueTime: job.dueTime, schedule: job.schedule, repeats: job.repeats, data: job.data ?? null, failurePolicy },
       firstAt,
       job.overwrite === true,
     );

@@ -3,61 +3,20 @@ import type { LocalDapr } from "../src/dapr/local-dapr";
 import { testDapr } from "./support/sidecar-fixture";
 import { startTestApp, type TestApp } from "./support/test-app";
 
-describe("local sidecar: state, invocation and secrets", () => {
+describe("local sidecar: invocation and secrets", () => {
   let dapr: LocalDapr;
   let caller: string;
   let target: TestApp;
-  let otherSidecar: string;
 
   beforeEach(async () => {
     target = await startTestApp((req) => ({ status: req.path.startsWith("/missing") ? 404 : 201, body: { echo: req.json ?? null, method: req.method, path: req.path }, headers: { "x-target": "yes" } }));
     dapr = testDapr({ env: { JWT_SECRET: "s3cret", NOT_A_SECRET: "leak", WEBHOOK_SECRET: undefined }, allowedSecrets: ["jwt-secret", "webhook-secret"] });
     caller = (await dapr.addApp("caller", "http://127.0.0.1:1")).url;
-    otherSidecar = (await dapr.addApp("target", target.url)).url;
+    await dapr.addApp("target", target.url);
   });
   afterEach(async () => {
     await dapr.stop();
     await target.close();
-  });
-
-  const save = (sidecar: string, items: unknown) =>
-    fetch(`${sidecar}/v1.0/state/statestore`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(items) });
-
-  it("when state is saved and read, then the value comes back with an ETag, and a missing key is 204", async () => {
-    assert.equal((await save(caller, [{ key: "k", value: { a: 1 } }])).status, 204);
-    const res = await fetch(`${caller}/v1.0/state/statestore/k`);
-    assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { a: 1 });
-    assert.ok(res.headers.get("etag"));
-    assert.equal((await fetch(`${caller}/v1.0/state/statestore/nope`)).status, 204);
-  });
-
-  it("when a write carries a stale ETag, then it is 409 and the value is unchanged; the current ETag wins", async () => {
-    await save(caller, [{ key: "k", value: 1 }]);
-    const etag = (await fetch(`${caller}/v1.0/state/statestore/k`)).headers.get("etag")!;
-    assert.equal((await save(caller, [{ key: "k", value: 2, etag: `${etag}0` }])).status, 409);
-    assert.equal(await (await fetch(`${caller}/v1.0/state/statestore/k`)).json(), 1);
-    assert.equal((await save(caller, [{ key: "k", value: 3, etag }])).status, 204);
-    assert.equal((await save(caller, [{ key: "k", value: 4, etag }])).status, 409, "that ETag is stale now");
-  });
-
-  it("when first-write is asked without an ETag for an existing key, then it is 409", async () => {
-    assert.equal((await save(caller, [{ key: "fw", value: 1, options: { concurrency: "first-write" } }])).status, 204);
-    assert.equal((await save(caller, [{ key: "fw", value: 2, options: { concurrency: "first-write" } }])).status, 409);
-  });
-
-  it("when a delete carries a wrong If-Match, then it is 409; with the right one the key is gone", async () => {
-    await save(caller, [{ key: "d", value: 1 }]);
-    const etag = (await fetch(`${caller}/v1.0/state/statestore/d`)).headers.get("etag")!;
-    assert.equal((await fetch(`${caller}/v1.0/state/statestore/d`, { method: "DELETE", headers: { "if-match": "bogus" } })).status, 409);
-    assert.equal((await fetch(`${caller}/v1.0/state/statestore/d`, { method: "DELETE", headers: { "if-match": etag } })).status, 204);
-    assert.equal((await fetch(`${caller}/v1.0/state/statestore/d`)).status, 204);
-  });
-
-  it("when two apps use the same key, then each sees only its own value; an unknown store is 400", async () => {
-    await save(caller, [{ key: "shared", value: "mine" }]);
-    assert.equal((await fetch(`${otherSidecar}/v1.0/state/statestore/shared`)).status, 204);
-    assert.equal((await fetch(`${caller}/v1.0/state/redis/shared`)).status, 400);
   });
 
   it("when a method is invoked on another app, then method, path, query, headers and body go through and its status comes back", async () => {
