@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { deliveryRetry, topics } from "../../services/shared/src/topology";
+import { topics } from "../../services/shared/src/topology";
+import { resiliencyPolicies } from "../../services/shared/src/dapr/resources";
 import { eventProcessorConfigSchema } from "../../services/event-processor/src/config";
 import { start as startEventProcessor } from "../../services/event-processor/src/event-processor-service";
 import type { RunningService } from "../../services/shared/src/http/run-service";
@@ -225,7 +226,7 @@ describe("faults: event delivery (backend + event-processor on the local runtime
     );
     await runtime.dapr.idle();
     const after = await metricsOf();
-    assert.equal(after.retries - before.retries, deliveryRetry.maxRetries + 1, "one attempt plus maxRetries retries, each answered RETRY");
+    assert.equal(after.retries - before.retries, resiliencyPolicies.retries.deliveryRetry.maxRetries + 1, "one attempt plus maxRetries retries, each answered RETRY");
     assert.equal(after.drops - before.drops, 1, "the invalid event is dropped on its first delivery");
     assert.equal(after.deadLettered - before.deadLettered, 2, "todo_events_dead_lettered_total counts both");
     const ours = listed.filter((d) => d.eventId === poison.id || d.eventId === invalid.id);

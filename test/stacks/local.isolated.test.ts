@@ -2,7 +2,8 @@
 // of what `pulumi up -s local` would create, schema validation of every Kubernetes object, and no
 // secret in clear anywhere in the plan.
 import assert from "node:assert/strict";
-import { apps, subscriptions, deliveryRetry, cronBindings } from "../../services/shared/src/topology";
+import { apps, subscriptions, cronBindings } from "../../services/shared/src/topology";
+import { APP_HEALTH_CHECK, REDIS_STREAM_SETTINGS } from "../../services/shared/src/dapr/resources";
 import { validateKubernetesObject } from "../kubernetes-schema/validate";
 import { helmReleases, kubernetesObjects, MOCK_SECRET_PREFIX, redactSecrets, revealSecrets, type OfflineStack, type RecordedResource } from "./offline-stack";
 
@@ -66,6 +67,9 @@ describe("local stack (Minikube) under mocks", () => {
         continue;
       }
       assert.equal(ann["dapr.io/enabled"], "true");
+      assert.equal(ann["dapr.io/enable-app-health-check"], "true", "daprd pauses delivery while the app is unhealthy");
+      assert.equal(ann["dapr.io/app-health-check-path"], APP_HEALTH_CHECK.path);
+      assert.equal(ann["dapr.io/app-health-threshold"], String(APP_HEALTH_CHECK.threshold));
       assert.equal(ann["dapr.io/app-id"], a.id);
       assert.equal(ann["dapr.io/app-port"], String(a.port));
       assert.equal(ann["dapr.io/config"], "todo-dapr-config");
@@ -150,18 +154,26 @@ describe("local stack (Minikube) under mocks", () => {
     }
     const pubsub = one("Component", "pubsub");
     assert.equal(pubsub.spec.type, "pubsub.redis");
+    for (const c of [pubsub, one("Component", "pubsub-per-replica")]) {
+      const m = Object.fromEntries(c.spec.metadata.map((x: Obj) => [x.name, x.value]));
+      assert.equal(m.concurrency, String(REDIS_STREAM_SETTINGS.concurrency), "one worker: the stream's order is kept");
+      assert.equal(m.maxLenApprox, String(REDIS_STREAM_SETTINGS.maxLenApprox), "the stream is bounded");
+    }
     const perReplica = one("Component", "pubsub-per-replica");
     assert.deepEqual(perReplica.spec.metadata.find((m: Obj) => m.name === "consumerID"), { name: "consumerID", value: "{podName}" });
     assert.deepEqual(perReplica.scopes, ["websocket"]);
-    assert.equal(one("Component", "statestore").spec.type, "state.postgresql");
+    assert.equal(stack.resources.filter((r) => r.type.endsWith(":Component")).some((r) => String((r.inputs as Obj).spec?.type).startsWith("state.")), false, "no unused state store");
     assert.equal(one("Component", "secretstore").spec.type, "secretstores.kubernetes");
     for (const c of cronBindings) {
       const cron = one("Component", c.name);
       assert.equal(cron.spec.type, "bindings.cron");
       assert.deepEqual(cron.scopes, [c.appId]);
     }
-    const retry = one("Resiliency", "todo-resiliency").spec.policies.retries.deliveryRetry;
-    assert.deepEqual(retry, { policy: "exponential", duration: `${deliveryRetry.initialIntervalMs}ms`, maxInterval: `${deliveryRetry.maxIntervalMs}ms`, maxRetries: deliveryRetry.maxRetries });
+    const policies = one("Resiliency", "todo-resiliency").spec.policies;
+    assert.equal(policies.retries.deliveryRetry.policy, "exponential");
+    assert.equal(policies.retries.deliveryRetry.duration, undefined, "exponential retries ignore duration");
+    assert.equal(policies.retries.invocationRetry.matching.httpStatusCodes, "429,500-599", "4xx answers are not retried");
+    assert.equal(policies.circuitBreakers, undefined, "no breaker can dead-letter healthy traffic or turn a 404 into 500");
     assert.equal(one("Configuration", "todo-dapr-config").spec.metric.enabled, true);
     assert.deepEqual(one("Secret", "jwt-secret").stringData && Object.keys(one("Secret", "jwt-secret").stringData), ["jwt-secret"]);
   });

@@ -6,7 +6,6 @@ import { ensureTopicsJob, rpkSaslMechanism, topicNames } from "../../platform/ka
 const kafka: DaprResourcesOptions = {
   namespace: "todo",
   labels: {},
-  databaseUrl: { name: "database", key: "url" },
   broker: { kind: "kafka", brokers: "seed.example.com:9092", auth: { type: "password", username: "todo", saslMechanism: "SHA-256", password: { name: "broker-credentials", key: "password" } } },
 };
 const meta = (c: { spec: Record<string, unknown> }) => Object.fromEntries((c.spec.metadata as { name: string; value?: string; secretKeyRef?: unknown }[]).map((m) => [m.name, m.value ?? m.secretKeyRef]));
