@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, type Logger } from "../../shared/src/telemetry/logger";
 import { app as appDefinition, type AppId } from "../../shared/src/topology";
 import { LocalDapr, type LocalDaprOptions } from "./dapr/local-dapr";
+import { PostgresMessageStore } from "./dapr/pubsub/message-store";
 import { freePort, startEmbeddedDatabase, type RunningDatabase } from "./database/embedded-database";
 import { persistedSecret } from "./database/local-secrets";
 import { startGateway, type RunningGateway } from "./gateway/gateway";
@@ -30,12 +31,21 @@ export interface LocalRuntimeOptions {
   logLevel?: string;
   /** Where the services' readable log lines go; default stdout. "silent" keeps them only in memory. */
   output?: ((line: string) => void) | "silent";
+  /**
+   * Real daprd sidecars instead of the local ones (the conformance workflow): the DAPR_HTTP_PORT each
+   * app's sidecar listens on. Those apps listen on their topology port, which their daprd was told
+   * (`--app-port`).
+   */
+  externalSidecars?: Partial<Record<AppId, number>>;
   /** Sidecar tuning for tests (delivery policy, extra subscriptions…). */
   dapr?: Omit<LocalDaprOptions, "env" | "log">;
   /** Wait until /readyz would answer 200 before resolving (default true; throws after readyTimeoutMs). */
   waitForReady?: boolean;
   readyTimeoutMs?: number;
 }
+
+/** The file in DATA_DIR naming a running runtime's service URLs. */
+export const RUNTIME_FILE = "runtime.json";
 
 export interface LocalRuntime {
   /** The public endpoint (like the cluster Ingress). */
@@ -49,6 +59,9 @@ export interface LocalRuntime {
   kill(appId: AppId): Promise<void>;
   /** Graceful stop and start of one service. */
   restart(appId: AppId): Promise<void>;
+  /** Stops one service and keeps it down (a pod gone until it is rescheduled) until `startService`. */
+  stopService(appId: AppId): Promise<void>;
+  startService(appId: AppId): void;
   readiness(): Promise<ReadinessReport>;
   waitReady(timeoutMs?: number): Promise<void>;
   /** The last log lines of one service. */
@@ -87,7 +100,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const jwtSecret = opts.env?.JWT_SECRET || process.env.JWT_SECRET || persistedSecret(dataDir, "jwt-secret");
     const env: Record<string, string | undefined> = { ...process.env, ...opts.env, JWT_SECRET: jwtSecret };
 
-    const dapr = new LocalDapr({ ...opts.dapr, env, log });
+    // Accepted events survive a crash of the runtime: they wait in its PostgreSQL (schema dapr_local).
+    const messageStore = opts.dapr?.messageStore ?? (await PostgresMessageStore.open(databaseUrl, log));
+    const dapr = new LocalDapr({ ...opts.dapr, messageStore, env, log });
     cleanups.push(() => dapr.stop());
 
     const output = opts.output === "silent" ? () => undefined : (opts.output ?? ((line: string) => process.stdout.write(`${line}\n`)));
@@ -98,10 +113,11 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
 
     for (const appId of services) {
       // Fixed up front and kept across restarts, like a Service's address in the cluster.
-      const port = await freePort();
+      const externalSidecar = opts.externalSidecars?.[appId];
+      const port = externalSidecar !== undefined ? appDefinition(appId).port : await freePort();
       const appUrl = `http://127.0.0.1:${port}`;
       urls.set(appId, appUrl);
-      const sidecar = appDefinition(appId).dapr ? await dapr.addApp(appId, appUrl) : undefined;
+      const sidecar = !appDefinition(appId).dapr ? undefined : externalSidecar !== undefined ? { port: externalSidecar } : await dapr.addApp(appId, appUrl);
       const { command, args, cwd } = serviceCommand(appId);
       const proc = new ServiceProcess({
         appId,
@@ -124,6 +140,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       processes.set(appId, proc);
       proc.start();
     }
+    // What a killed runtime had accepted but not delivered goes out now (to the apps just registered).
+    await dapr.broker.restore();
 
     const checks: Record<string, ReadinessCheck> = {
       database: databaseCheck(databaseUrl),
@@ -137,6 +155,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const gateway: RunningGateway = await startGateway({ port: opts.port, host: opts.host, serviceUrl: (id) => urls.get(id), readiness, log });
     // The gateway closes first so no new request reaches a stopping service.
     cleanups.push(() => gateway.stop());
+    // Where operator tools (`npm run dead-letters`) find this runtime's services; no secret in it.
+    const discovery = join(dataDir, RUNTIME_FILE);
+    writeFileSync(discovery, `${JSON.stringify({ pid: process.pid, url: gateway.url, services: Object.fromEntries(urls) }, null, 2)}\n`, { mode: 0o600 });
+    cleanups.push(() => rmSync(discovery, { force: true }));
 
     const waitReady = async (timeoutMs = opts.readyTimeoutMs ?? 120_000) => {
       const deadline = Date.now() + timeoutMs;
@@ -161,6 +183,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       serviceUrl: (appId) => urls.get(appId),
       kill: async (appId) => processes.get(appId)?.kill(),
       restart: async (appId) => processes.get(appId)?.restart(),
+      stopService: async (appId) => processes.get(appId)?.stop(),
+      startService: (appId) => processes.get(appId)?.start(),
       readiness,
       waitReady,
       logs: (appId) => processes.get(appId)?.logs.all() ?? [],

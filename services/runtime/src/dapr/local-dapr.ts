@@ -10,6 +10,7 @@ import { SidecarFaults } from "./faults";
 import { AppHealth, healthSettingsFrom, type AppHealthSettings } from "./health/app-health";
 import { JobScheduler, type JobFailurePolicy } from "./jobs/job-scheduler";
 import { PubSubBroker, type BrokerSubscription } from "./pubsub/broker";
+import type { MessageStore } from "./pubsub/message-store";
 import { pubsubComponentsFrom, subscriptionsFrom, type PubSubComponentSettings } from "./pubsub/pubsub-definitions";
 import type { BackoffConstants } from "./resiliency/backoff";
 import { Resiliency } from "./resiliency/resiliency";
@@ -32,6 +33,8 @@ export interface LocalDaprOptions {
   backoff?: BackoffConstants;
   /** The scheduler's default failure policy (3 × 1 s). Tests shrink it. */
   jobFailurePolicy?: JobFailurePolicy;
+  /** Where accepted, undelivered events are kept (default: memory; `npm start`: its PostgreSQL). */
+  messageStore?: MessageStore;
   /** Secret names the store may serve (default: the JWT secret). */
   allowedSecrets?: readonly string[];
   /** Where secrets are read from (default: process.env). */
@@ -79,6 +82,7 @@ export class LocalDapr {
       resiliency: this.resiliency,
       subscriptions: opts.subscriptions ?? subscriptionsFrom(resources),
       components: this.pubsubComponents,
+      store: opts.messageStore,
       log: this.log,
     });
     this.jobs = new JobScheduler({ apps: this.apps, health: this.health, log: this.log, defaultFailurePolicy: opts.jobFailurePolicy });
@@ -158,7 +162,7 @@ export class LocalDapr {
     this.cron.stop();
     this.health.stop();
     this.jobs.stop();
-    this.broker.stop();
+    await this.broker.close();
     await Promise.all(
       [...this.#listeners.values()].map(
         ({ server }) =>

@@ -9,6 +9,7 @@ import { runWithPolicy, StatusCodeError } from "../resiliency/policy-runner";
 import type { Resiliency } from "../resiliency/resiliency";
 import type { CloudEvent } from "./cloud-event";
 import { verdictOf } from "./delivery-verdict";
+import { MemoryMessageStore, type MessageStore } from "./message-store";
 import { defaultComponentSettings, type BrokerSubscription, type PubSubComponentSettings } from "./pubsub-definitions";
 
 export type { BrokerSubscription } from "./pubsub-definitions";
@@ -40,6 +41,8 @@ export interface BrokerCounters {
 }
 
 interface QueuedMessage {
+  /** Its row in the message store, settled once the delivery is over. */
+  id: number;
   sub: BrokerSubscription;
   event: CloudEvent;
   partitionKey: string | undefined;
@@ -71,6 +74,7 @@ export class PubSubBroker {
   readonly #streamSeq = new Map<string, number>();
   readonly #stopping = new AbortController();
   readonly #events = new EventEmitter();
+  readonly #store: MessageStore;
   #inFlight = 0;
 
   constructor(
@@ -81,9 +85,11 @@ export class PubSubBroker {
       resiliency: Resiliency;
       subscriptions: readonly BrokerSubscription[];
       components: readonly PubSubComponentSettings[];
+      store?: MessageStore;
       log: Logger;
     },
   ) {
+    this.#store = opts.store ?? new MemoryMessageStore();
     this.#subscriptions = [...opts.subscriptions];
     opts.health.on("change", (appId: string) => {
       for (const c of this.#consumers.values()) if (c.appId === appId) c.pump();
@@ -113,17 +119,39 @@ export class PubSubBroker {
     return this.#stopping.signal;
   }
 
-  /** Accepts an event: appends it to the topic's stream, one delivery per subscription whose app is registered. */
-  publish(topic: string, event: CloudEvent, partitionKey: string | undefined): void {
+  /**
+   * Accepts an event: appends it to the topic's stream, one delivery per subscription whose app is
+   * registered. Resolves once the deliveries are in the message store (durable with PostgreSQL).
+   */
+  async publish(topic: string, event: CloudEvent, partitionKey: string | undefined): Promise<void> {
     if (this.#stopping.signal.aborted) throw new Error("broker is stopped");
-    this.counters.published++;
     const streamSeq = (this.#streamSeq.get(topic) ?? 0) + 1;
     this.#streamSeq.set(topic, streamSeq);
-    for (const sub of this.#subscriptions) {
-      if (sub.topic !== topic || !this.opts.apps.has(sub.appId)) continue;
+    const deliveries = this.#subscriptions.filter((sub) => sub.topic === topic && this.opts.apps.has(sub.appId)).map((sub) => ({ sub, event, partitionKey, streamSeq }));
+    const ids = await this.#store.append(deliveries);
+    this.counters.published++;
+    deliveries.forEach((d, i) => {
       this.#track(+1);
-      this.#consumer(sub).enqueue({ sub, event, partitionKey, streamSeq });
+      this.#consumer(d.sub).enqueue({ ...d, id: ids[i]! });
+    });
+  }
+
+  /** Queues what the store still holds from a previous run (a crash), oldest first. */
+  async restore(): Promise<number> {
+    const pending = await this.#store.pending();
+    for (const d of pending) {
+      this.#streamSeq.set(d.sub.topic, Math.max(this.#streamSeq.get(d.sub.topic) ?? 0, d.streamSeq));
+      this.#track(+1);
+      this.#consumer(d.sub).enqueue(d);
     }
+    if (pending.length > 0) this.opts.log.info({ deliveries: pending.length }, "pending deliveries restored from the message store");
+    return pending.length;
+  }
+
+  /** The delivery is over (delivered, dead-lettered, dropped or trimmed): the store forgets it. */
+  settle(msg: QueuedMessage): void {
+    this.#store.settle(msg.id);
+    this.#track(-1);
   }
 
   stop(): void {
@@ -131,26 +159,25 @@ export class PubSubBroker {
     this.opts.faults.releaseAll();
   }
 
+  async close(): Promise<void> {
+    this.stop();
+    await this.#store.close();
+  }
+
   /** Entries appended to a topic's stream after `seq` (what trimming counts). */
   entriesAfter(topic: string, seq: number): number {
     return (this.#streamSeq.get(topic) ?? 0) - seq;
   }
 
-  track(delta: number): void {
-    this.#track(delta);
-  }
-
-  recordDeadLetter(msg: QueuedMessage, reason: string): void {
+  /** Records the dead letter and publishes it to the dead-letter topic; rejects when that publish fails. */
+  async recordDeadLetter(msg: QueuedMessage, reason: string): Promise<void> {
     const { sub, event } = msg;
+    // The original CloudEvent goes to the dead-letter topic unchanged (its `topic` still names where it failed).
+    if (sub.deadLetterTopic && !this.#stopping.signal.aborted) await this.publish(sub.deadLetterTopic, event, msg.partitionKey);
     this.deadLetters.push({ subscription: sub.name, appId: sub.appId, topic: sub.topic, deadLetterTopic: sub.deadLetterTopic, reason, event, at: new Date().toISOString() });
     this.opts.log.warn({ subscription: sub.name, id: event.id, type: event.type, deadLetterTopic: sub.deadLetterTopic, reason }, "event dead-lettered");
-    if (!sub.deadLetterTopic) {
-      this.counters.discarded++;
-      return;
-    }
-    this.counters.deadLettered++;
-    // The original CloudEvent goes to the dead-letter topic unchanged (its `topic` still names where it failed).
-    if (!this.#stopping.signal.aborted) this.publish(sub.deadLetterTopic, event, msg.partitionKey);
+    if (sub.deadLetterTopic) this.counters.deadLettered++;
+    else this.counters.discarded++;
   }
 
   #track(delta: number): void {
@@ -206,7 +233,7 @@ class Consumer {
       if (this.settings.maxLenApprox > 0 && this.broker.entriesAfter(msg.sub.topic, msg.streamSeq) >= this.settings.maxLenApprox) {
         this.broker.counters.trimmed++;
         this.broker.opts.log.warn({ subscription: msg.sub.name, id: msg.event.id }, "event trimmed from the stream before delivery (maxLenApprox)");
-        this.broker.track(-1);
+        this.broker.settle(msg);
         continue;
       }
       this.#running++;
@@ -253,21 +280,32 @@ class Consumer {
         },
       );
       if (outcome === "delivered") this.broker.counters.delivered++;
-      else this.broker.recordDeadLetter(msg, "dropped by the subscriber (HTTP 404 or DROP)");
+      else reclaim = !(await this.#deadLetter(msg, "dropped by the subscriber (HTTP 404 or DROP)"));
     } catch (err) {
       if (stop.aborted) return;
       if (!health.healthy(sub.appId)) reclaim = true;
-      else this.broker.recordDeadLetter(msg, `retries exhausted: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      if (reclaim) this.#reclaimLater(msg);
-      else this.broker.track(-1);
+      else reclaim = !(await this.#deadLetter(msg, `retries exhausted: ${err instanceof Error ? err.message : String(err)}`));
+    }
+    if (stop.aborted) return;
+    if (reclaim) this.#reclaimLater(msg);
+    else this.broker.settle(msg);
+  }
+
+  /** False when the dead-letter topic could not take it (store down): then the delivery stays pending. */
+  async #deadLetter(msg: QueuedMessage, reason: string): Promise<boolean> {
+    try {
+      await this.broker.recordDeadLetter(msg, reason);
+      return true;
+    } catch (err) {
+      this.broker.opts.log.warn({ err: err instanceof Error ? err.message : String(err), id: msg.event.id }, "dead-letter publish failed; the delivery stays pending");
+      return false;
     }
   }
 
   #reclaimLater(msg: QueuedMessage): void {
     this.broker.counters.redelivered++;
     const timer = setTimeout(() => {
-      if (this.broker.stopSignal.aborted) return this.broker.track(-1);
+      if (this.broker.stopSignal.aborted) return;
       this.#queue.unshift(msg);
       this.pump();
     }, this.settings.processingTimeoutMs);

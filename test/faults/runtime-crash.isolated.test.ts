@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { databasePool, eventually, request, runBounded, signUp } from "./support/fault-runtime";
+
+const root = join(__dirname, "..", "..");
+
+/** Every process started for `dataDir` (the runtime passes it in the environment of all it starts). */
+function pidsOf(dataDir: string): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      const env = readFileSync(`/proc/${pid}/environ`, "utf8");
+      if ((cmd.includes(dataDir) || env.includes(dataDir)) && Number(pid) !== process.pid) found.push(Number(pid));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return found;
+}
+
+async function startRuntimeProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; databaseUrl: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "support", "runtime-process.ts")], { cwd: root, env: { ...process.env, DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "inherit"] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`runtime exited early (${code})`)));
+  });
+  return { child, ...(JSON.parse(line) as { url: string; databaseUrl: string }) };
+}
+
+/**
+ * Issue 14: the local broker survives a crash. The runtime — and everything it started, PostgreSQL
+ * included, as when the machine dies — is SIGKILLed while events are accepted but not yet delivered;
+ * after a new start on the same data directory every event has its effect, once.
+ */
+describe("faults: the local runtime is SIGKILLed mid-load", function () {
+  this.timeout(400_000);
+  const dataDir = mkdtempSync(join(tmpdir(), "todo-crash-"));
+
+  after(() => {
+    for (const pid of pidsOf(dataDir)) process.kill(pid, "SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("when the runtime dies with undelivered events, then after a restart every task has its audit entry exactly once", async () => {
+    const first = await startRuntimeProcess(dataDir);
+    const { token, userId } = await signUp(first.url);
+    const db = databasePool(first.databaseUrl, 2);
+    let pendingAtKill = 0;
+    let killed = false;
+    const acknowledged: string[] = [];
+    await runBounded(400, 16, async (i) => {
+      if (killed) return;
+      const res = await request(first.url, "POST", "/api/tasks", { token, body: { title: `crash ${i}` } }).catch(() => undefined);
+      if (res?.status === 201) acknowledged.push(res.body.id as string);
+      if (i === 200 && !killed) {
+        pendingAtKill = Number((await db.query("SELECT count(*) AS n FROM dapr_local.pending_deliveries")).rows[0].n);
+        killed = true;
+        for (const pid of pidsOf(dataDir)) process.kill(pid, "SIGKILL");
+      }
+    });
+    await db.end().catch(() => undefined);
+    assert.ok(pendingAtKill > 0, "events were accepted and not yet delivered when the runtime died");
+    await eventually(async () => pidsOf(dataDir).length, (n) => n === 0, 10_000, "every process of the runtime gone");
+
+    const second = await startRuntimeProcess(dataDir);
+    const db2 = databasePool(second.databaseUrl, 2);
+    try {
+      const audits = () => db2.query<{ task_id: string; n: number }>("SELECT task_id, count(*)::int AS n FROM event_processor.audit_events WHERE user_id = $1 AND type = 'task.created' GROUP BY task_id", [userId]).then((r) => r.rows);
+      const rows = await eventually(audits, (r) => acknowledged.every((id) => r.some((a) => a.task_id === id)), 180_000, "an audit entry for every acknowledged task");
+      assert.deepEqual(rows.filter((r) => r.n !== 1), [], "no task audited twice");
+      await eventually(async () => Number((await db2.query("SELECT count(*) AS n FROM dapr_local.pending_deliveries")).rows[0].n), (n) => n === 0, 60_000, "every pending delivery settled");
+    } finally {
+      await db2.end();
+      second.child.kill("SIGTERM");
+      await new Promise((r) => second.child.once("exit", r));
+    }
+  });
+});
