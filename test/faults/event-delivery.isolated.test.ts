@@ -7,7 +7,7 @@ import { start as startEventProcessor } from "../../services/event-processor/src
 import type { RunningService } from "../../services/shared/src/http/run-service";
 import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
 import { startTestApp, type TestApp } from "../../services/runtime/test/support/test-app";
-import { counterValue, databasePool, eventually, request, runBounded, signUp, startQuietRuntime, type Pool } from "./support/fault-runtime";
+import { counterValue, databasePool, eventually, operatorHeaders, request, runBounded, signUp, startQuietRuntime, type Pool } from "./support/fault-runtime";
 
 /**
  * The event path under faults, through the real backend and event-processor processes of the local
@@ -218,8 +218,9 @@ describe("faults: event delivery (backend + event-processor on the local runtime
     for (let i = 0; i < 5; i++) good.push((await request(runtime.url, "POST", "/api/tasks", { token, body: { title: `good ${i}` } })).body.id);
 
     const deadLetterUrl = `${runtime.serviceUrl("event-processor")}/internal/dead-letters?limit=100`;
+    const headers = await operatorHeaders(runtime);
     const listed = await eventually(
-      async () => ((await (await fetch(deadLetterUrl)).json()) as { items: Array<{ eventId: string; topic: string; receivedAt: string }> }).items,
+      async () => ((await (await fetch(deadLetterUrl, { headers })).json()) as { items: Array<{ eventId: string; topic: string; receivedAt: string }> }).items,
       (items) => [poison.id, invalid.id].every((id) => items.some((d) => d.eventId === id)),
       60_000,
       "both events in the dead-letter list",

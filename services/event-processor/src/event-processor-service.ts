@@ -6,6 +6,8 @@ import {
   initMetrics,
   listen,
   openServiceDatabase,
+  JWT_SECRET_NAME,
+  readSecret,
   sidecarReadiness,
   type RunningService,
 } from "../../shared/src";
@@ -27,12 +29,23 @@ export async function start(config: EventProcessorConfig): Promise<RunningServic
   initMetrics(APP_ID);
   const pool = await openServiceDatabase(config, { schema: SCHEMA, migrationsDir: join(__dirname, "migrations"), log });
 
+  // Read on first use of an operator route, so the service starts without waiting for the secret store.
+  let secret: Promise<string> | undefined;
+  const operatorSecret = () => (secret ??= readSecret(config, JWT_SECRET_NAME, JWT_SECRET_NAME, 3).catch((err) => {
+    secret = undefined;
+    throw err;
+  }));
   const audit = new AuditConsumer(pool);
   const recurrence = new RecurringTaskConsumer(pool, new BackendTasksClient(config), log);
   const app = createServiceApp({
     log,
     readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
-    routes: [taskEventsRouter({ audit, recurrence, log }), deadLettersRouter({ pool, log }), historyRouter({ pool }), accountsRouter({ erasure: new AccountErasureConsumer(pool), log })],
+    routes: [
+      taskEventsRouter({ audit, recurrence, log }),
+      deadLettersRouter({ pool, log, sidecar: config, operatorSecret }),
+      historyRouter({ pool }),
+      accountsRouter({ erasure: new AccountErasureConsumer(pool), log }),
+    ],
   });
   return listen({
     port: config.PORT,

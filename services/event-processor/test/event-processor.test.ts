@@ -4,9 +4,11 @@ import pg from "pg";
 import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../testing/database";
 import { loadConfig, makeEvent, type RunningService, type Task, type TaskEvent } from "../../shared/src";
 import { eventsConsumed } from "../../shared/src/telemetry/event-metrics";
-import { eventsDeadLettered } from "../../shared/src/telemetry/dead-letter-metrics";
+import { deadLettersReplayed, eventsDeadLettered } from "../../shared/src/telemetry/dead-letter-metrics";
 import { eventProcessorConfigSchema } from "../src/config";
 import { start } from "../src/event-processor-service";
+import { signOperatorToken } from "../src/domain/operator-token";
+import { TokenService } from "../../shared/src/auth/tokens";
 import { TASK_EVENTS_CONSUMER } from "../src/routes/task-events-route";
 import { startFakeBackend, type FakeBackend } from "../../testing/fake-backend";
 import { startRecordingSidecar, type RecordingSidecar } from "../../testing/recording-sidecar";
@@ -54,6 +56,8 @@ function taskEvent<T extends TaskEvent["type"]>(type: T, t: Task, extra: { time?
   return makeEvent({ type, source: "backend", subject: t.id, userId: t.userId, correlationId: `c-${t.id}`, data: data as never, ...extra }) as TaskEvent;
 }
 
+const OPERATOR_SECRET = "operator-test-secret-of-at-least-32-characters";
+
 describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
   let db: TestDatabase;
   let sql: pg.Pool;
@@ -64,7 +68,7 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
 
   before(async () => {
     db = await createTestDatabase();
-    [sidecar, backend] = await Promise.all([startRecordingSidecar(), startFakeBackend()]);
+    [sidecar, backend] = await Promise.all([startRecordingSidecar({ secrets: { "jwt-secret": OPERATOR_SECRET } }), startFakeBackend()]);
     sidecar.setInvokeTarget("backend", backend.url);
     const config = loadConfig(eventProcessorConfigSchema, {
       PORT: "0",
@@ -271,12 +275,72 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
       assert.equal(await deadLetter(b, { ...r, topic: "reminders-deadletter" }), "SUCCESS");
       assert.equal(await counterValue(eventsDeadLettered, { topic: "reminders", type: "reminder.due" }), reminderBefore + 1);
 
-      const res = await fetch(`${a.url}/internal/dead-letters?limit=2`);
+      const auth = { authorization: `Bearer ${await signOperatorToken(OPERATOR_SECRET)}` };
+      const res = await fetch(`${a.url}/internal/dead-letters?limit=2`, { headers: auth });
       const { items } = (await res.json()) as { items: Array<{ eventId: string | null; payload: unknown }> };
       assert.equal(items.length, 2);
       assert.equal(items[0]!.eventId, r.id, "newest first");
       assert.deepEqual(items[1]!.payload, { nested: { nul: "ab" } });
-      assert.equal((await fetch(`${a.url}/internal/dead-letters?limit=0`)).status, 400);
+      assert.equal((await fetch(`${a.url}/internal/dead-letters?limit=0`, { headers: auth })).status, 400);
+    });
+
+    describe("replay", () => {
+      const replay = async (service: RunningService, body: unknown, token?: string) => {
+        const res = await fetch(`${service.url}/internal/dead-letters/replay`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as { results: Array<{ id: number; eventId: string; outcome: string }>; error?: { code: string } } };
+      };
+      const idOf = async (eventId: string) => Number((await sql.query("SELECT id FROM event_processor.dead_letters WHERE event_id = $1", [eventId])).rows[0].id);
+
+      it("when no operator token, or a user token of the API, is sent, then replay and list are 401", async () => {
+        const userToken = await new TokenService(OPERATOR_SECRET).sign({ id: randomUUID(), email: "u@example.com" });
+        assert.equal((await replay(a, { all: true })).status, 401);
+        assert.equal((await replay(a, { all: true }, userToken)).status, 401);
+        assert.equal((await fetch(`${a.url}/internal/dead-letters`, { headers: { authorization: `Bearer ${userToken}` } })).status, 401);
+      });
+
+      it("when an open dead letter is replayed twice, then it is published once to its original topic with the same id, and counted", async () => {
+        const t = task();
+        const e = { ...taskEvent("task.updated", t), topic: "task-events", pubsubname: "pubsub", traceparent: "00-x-y-01" };
+        assert.equal(await deadLetter(a, e), "SUCCESS");
+        const id = await idOf(e.id);
+        const token = await signOperatorToken(OPERATOR_SECRET);
+        const before = await counterValue(deadLettersReplayed, { topic: "task-events", outcome: "replayed" });
+        const publishedBefore = sidecar.published.length;
+        const [first, second] = [await replay(a, { ids: [id] }, token), await replay(b, { ids: [id] }, token)];
+        assert.deepEqual(first.body.results.map((r) => [r.id, r.outcome]), [[id, "replayed"]]);
+        assert.deepEqual(second.body.results, [], "already replayed: nothing to do");
+        const sent = sidecar.published.slice(publishedBefore);
+        assert.equal(sent.length, 1);
+        assert.equal(sent[0]!.topic, "task-events");
+        assert.equal(sent[0]!.metadata.partitionKey, t.id);
+        assert.match(String(sent[0]!.contentType), /cloudevents\+json/);
+        const body = sent[0]!.body as Record<string, unknown>;
+        assert.equal(body.id, e.id, "same id: consumers that saw it ignore it");
+        assert.equal(body.traceparent, undefined);
+        assert.equal(await counterValue(deadLettersReplayed, { topic: "task-events", outcome: "replayed" }), before + 1);
+        // It fails again: the letter is open again and can be replayed again.
+        assert.equal(await deadLetter(a, e), "SUCCESS");
+        assert.equal((await sql.query("SELECT replayed_at FROM event_processor.dead_letters WHERE id = $1", [id])).rows[0].replayed_at, null);
+      });
+
+      it("when the sidecar refuses the publish, then the letter is reported failed and stays open", async () => {
+        const e = { ...taskEvent("task.deleted", task()), topic: "task-events" };
+        assert.equal(await deadLetter(a, e), "SUCCESS");
+        const id = await idOf(e.id);
+        const token = await signOperatorToken(OPERATOR_SECRET);
+        sidecar.failPublishes(true);
+        try {
+          assert.deepEqual((await replay(a, { ids: [id] }, token)).body.results.map((r) => r.outcome), ["failed"]);
+        } finally {
+          sidecar.failPublishes(false);
+        }
+        assert.deepEqual((await replay(a, { ids: [id] }, token)).body.results.map((r) => r.outcome), ["replayed"]);
+        assert.equal((await replay(a, { ids: [] }, token)).status, 400);
+      });
     });
   });
 });

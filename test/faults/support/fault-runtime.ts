@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createPool } from "../../../services/shared/src/db/pool";
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from "../../../services/runtime/src/local-runtime";
+import { signOperatorToken } from "../../../services/event-processor/src/domain/operator-token";
 
 export type Pool = ReturnType<typeof createPool>;
 
@@ -83,4 +84,11 @@ export function counterValue(exposition: string, name: string, labels: Record<st
     if (matches) total += Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return total;
+}
+
+/** An operator token for the event-processor's dead-letter routes, from the runtime's JWT secret. */
+export async function operatorHeaders(runtime: LocalRuntime): Promise<Record<string, string>> {
+  const secret = runtime.dapr.secrets.read("jwt-secret");
+  if (!secret.found) throw new Error("the runtime has no JWT secret");
+  return { authorization: `Bearer ${await signOperatorToken(secret.value)}` };
 }

@@ -1,18 +1,46 @@
-import { Router } from "express";
+import { Router, type RequestHandler } from "express";
 import { z } from "zod";
-import { parse, type Logger } from "../../../shared/src";
-import { eventsDeadLettered } from "../../../shared/src/telemetry/dead-letter-metrics";
+import { HttpError, parse, PUBSUB_NAME, sidecarUrl, unauthorized, type Logger, type SidecarAddress } from "../../../shared/src";
+import { deadLettersReplayed, eventsDeadLettered } from "../../../shared/src/telemetry/dead-letter-metrics";
 import { deadLetterOf } from "../domain/dead-letter";
-import { listDeadLetters, recordDeadLetter } from "../data/dead-letter-store";
+import { isOperatorToken } from "../domain/operator-token";
+import { replayPlanOf } from "../domain/replay-event";
+import { listDeadLetters, markReplayed, openDeadLetters, recordDeadLetter, reopen } from "../data/dead-letter-store";
 import type pg from "pg";
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const ReplayBody = z.union([
+  z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(500) }),
+  z.strictObject({ all: z.literal(true), limit: z.number().int().min(1).max(500).default(500) }),
+]);
+
+export interface DeadLetterDeps {
+  pool: pg.Pool;
+  log: Logger;
+  sidecar: SidecarAddress;
+  /** The JWT secret operator tokens are checked with (read from the secret store on first use). */
+  operatorSecret: () => Promise<string>;
+}
+
+/** Only an operator token (domain/operator-token.ts) opens the operator routes: 401 otherwise. */
+function requireOperator(secret: () => Promise<string>): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.headers.authorization;
+    const token = typeof header === "string" && header.startsWith("Bearer ") ? header.slice(7) : undefined;
+    try {
+      if (!token || !(await isOperatorToken(await secret(), token))) return next(unauthorized("an operator token is required"));
+      next();
+    } catch (err) {
+      next(new HttpError(503, "unavailable", "operator tokens cannot be checked right now", { reason: err instanceof Error ? err.message : String(err) }));
+    }
+  };
+}
 
 /**
  * Every dead-letter topic ends here. Whatever arrived is stored and counted once, and the reply is
  * SUCCESS even for garbage, so a dead letter never loops; only a database failure asks for a retry.
  */
-export function deadLettersRouter(deps: { pool: pg.Pool; log: Logger }): Router {
+export function deadLettersRouter(deps: DeadLetterDeps): Router {
   const router = Router();
   router.post("/events/dead-letters", async (req, res) => {
     const letter = deadLetterOf(req.body);
@@ -29,10 +57,50 @@ export function deadLettersRouter(deps: { pool: pg.Pool; log: Logger }): Router 
     }
   });
 
-  // For an operator (service invocation or port-forward; the ingress never routes /internal).
-  router.get("/internal/dead-letters", async (req, res) => {
+  // For an operator (`npm run dead-letters`; port-forward or service invocation — the ingress never
+  // routes /internal), with an operator token.
+  const operator = requireOperator(deps.operatorSecret);
+  router.get("/internal/dead-letters", operator, async (req, res) => {
     const { limit } = parse(ListQuery, req.query, "query");
     res.json({ items: await listDeadLetters(deps.pool, limit) });
+  });
+
+  /**
+   * Re-publishes open dead letters to their original topic through this app's sidecar. Idempotent: a
+   * letter is marked replayed before it is published (a concurrent replay of the same letter skips
+   * it), reopened if the publish fails, and the consumers ignore an event id they have processed. A
+   * letter that fails again comes back open (recordDeadLetter).
+   */
+  router.post("/internal/dead-letters/replay", operator, async (req, res) => {
+    const body = parse(ReplayBody, req.body ?? {}, "body");
+    const rows = await openDeadLetters(deps.pool, "ids" in body ? { ids: body.ids } : { all: true }, "ids" in body ? body.ids.length : body.limit);
+    const results: Array<{ id: number; eventId: string | null; outcome: "replayed" | "skipped" | "failed"; reason?: string }> = [];
+    for (const row of rows) {
+      const plan = replayPlanOf(row);
+      if (plan.kind === "skip") {
+        deadLettersReplayed.inc({ topic: row.topic, outcome: "skipped" });
+        results.push({ id: row.id, eventId: row.eventId, outcome: "skipped", reason: plan.reason });
+        continue;
+      }
+      if (!(await markReplayed(deps.pool, row.id))) continue; // another replay took it
+      const query = plan.partitionKey ? `?metadata.partitionKey=${encodeURIComponent(plan.partitionKey)}` : "";
+      const published = await fetch(`${sidecarUrl(deps.sidecar)}/v1.0/publish/${PUBSUB_NAME}/${plan.topic}${query}`, {
+        method: "POST",
+        headers: { "content-type": "application/cloudevents+json" },
+        body: JSON.stringify(plan.event),
+        signal: AbortSignal.timeout(5000),
+      }).then((r) => (r.ok ? undefined : `HTTP ${r.status}`), (err: Error) => err.message);
+      if (published !== undefined) {
+        await reopen(deps.pool, row.id);
+        deadLettersReplayed.inc({ topic: row.topic, outcome: "failed" });
+        results.push({ id: row.id, eventId: row.eventId, outcome: "failed", reason: published });
+        continue;
+      }
+      deadLettersReplayed.inc({ topic: row.topic, outcome: "replayed" });
+      deps.log.info({ id: row.id, eventId: row.eventId, topic: row.topic }, "dead letter replayed");
+      results.push({ id: row.id, eventId: row.eventId, outcome: "replayed" });
+    }
+    res.json({ results });
   });
   return router;
 }

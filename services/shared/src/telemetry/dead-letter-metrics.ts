@@ -7,3 +7,10 @@ export const eventsDeadLettered = new Counter({
   labelNames: ["topic", "type"] as const,
   registers: [registry],
 });
+
+export const deadLettersReplayed = new Counter({
+  name: "todo_dead_letters_replayed_total",
+  help: "Dead letters an operator re-published to their original topic, by topic and outcome (replayed, skipped, failed)",
+  labelNames: ["topic", "outcome"] as const,
+  registers: [registry],
+});

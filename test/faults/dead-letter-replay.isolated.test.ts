@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deadLetterTopic, topics } from "../../services/shared/src/topology";
+import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
+import { databasePool, eventually, request, signUp, startQuietRuntime, type Pool } from "./support/fault-runtime";
+
+const root = join(__dirname, "..", "..");
+
+/**
+ * Issue 14: `npm run dead-letters -- list|replay` against `npm start`. A task event that reached the
+ * dead-letter topic (as daprd does after its retries) is listed, replayed by id — its effect happens —
+ * and a second replay changes nothing.
+ */
+describe("faults: dead-letter replay against the local runtime", function () {
+  this.timeout(240_000);
+  const dataDir = mkdtempSync(join(tmpdir(), "todo-replay-"));
+  let runtime: LocalRuntime;
+  let db: Pool;
+
+  before(async () => {
+    runtime = await startQuietRuntime({ dataDir, services: ["backend", "event-processor"], env: { JWT_SECRET: "" } });
+    db = databasePool(runtime.databaseUrl);
+  });
+  after(async () => {
+    await db?.end();
+    await runtime?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => {
+    const env = { ...process.env, DATA_DIR: dataDir };
+    delete env.JWT_SECRET;
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "scripts", "dead-letters.ts"), ...args], { cwd: root, env, encoding: "utf8" });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const audits = async (eventId: string) => Number((await db.query("SELECT count(*) AS n FROM event_processor.audit_events WHERE event_id = $1", [eventId])).rows[0].n);
+
+  it("when a dead-lettered event is replayed by id, then its audit entry appears once, and a second replay is a no-op", async () => {
+    const { token } = await signUp(runtime.url);
+    const created = await request(runtime.url, "POST", "/api/tasks", { token, body: { title: "lost and found" } });
+    assert.equal(created.status, 201);
+    const { event_id: eventId, payload } = (await db.query("SELECT event_id, payload FROM backend.outbox WHERE task_id = $1 AND type = 'task.created'", [created.body.id])).rows[0];
+    await eventually(() => audits(eventId), (n) => n === 1, 30_000, "the first audit entry");
+    // The effect is lost (as when daprd dead-lettered it), and the event sits in the dead-letter topic.
+    await db.query("DELETE FROM event_processor.audit_events WHERE event_id = $1", [eventId]);
+    const sidecar = runtime.dapr.sidecar("backend")!.url;
+    const dl = await fetch(`${sidecar}/v1.0/publish/pubsub/${deadLetterTopic(topics.taskEvents)}`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify({ ...payload, topic: topics.taskEvents }) });
+    assert.equal(dl.status, 204);
+    await eventually(async () => cli("list").out, (out) => out.includes(eventId), 30_000, "the dead letter in the list");
+
+    const listed = cli("list");
+    assert.equal(listed.code, 0, listed.err);
+    const line = listed.out.split("\n").find((l) => l.includes(eventId))!;
+    assert.match(line, /\topen$/);
+    const id = line.split("\t")[0]!;
+
+    const replayed = cli("replay", "--id", id);
+    assert.equal(replayed.code, 0, replayed.err);
+    assert.match(replayed.out, /1 replayed, 0 skipped, 0 failed/);
+    await eventually(() => audits(eventId), (n) => n === 1, 30_000, "the audit entry after the replay");
+
+    const again = cli("replay", "--id", id);
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /0 replayed, 0 skipped, 0 failed/);
+    await runtime.dapr.idle();
+    assert.equal(await audits(eventId), 1, "still exactly one");
+    assert.match(cli("list").out, new RegExp(`${id}\\t.*replayed .*\\(1×\\)`));
+    assert.equal(cli("replay").code, 2, "replay without --id or --all is refused");
+  });
+});
