@@ -48,6 +48,7 @@ export const Job = z
     permissions: Permissions.optional(),
     environment: z.union([z.string(), z.object({ name: z.string(), url: z.string().optional() }).strict()]).optional(),
     container: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    services: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
     strategy: z.object({ "fail-fast": z.boolean().optional(), matrix: z.record(z.string(), z.unknown()) }).strict().optional(),
     outputs: z.record(z.string(), z.string()).optional(),
     env: z.record(z.string(), Scalar).optional(),

