@@ -3,6 +3,7 @@ import { localDaprResources, resiliencyPolicies, type DaprObject } from "../../s
 import type { LocalDapr } from "../src/dapr/local-dapr";
 import { Backoff, DAPR_BACKOFF } from "../src/dapr/resiliency/backoff";
 import { freePort } from "../src/database/embedded-database";
+import { BEFORE_RESILIENCY } from "./support/before-policies";
 import { cloudEvent, publish, testDapr } from "./support/sidecar-fixture";
 import { eventually, startTestApp, type TestApp } from "./support/test-app";
 
@@ -24,24 +25,7 @@ function resourcesWith(change: { resiliency?: Record<string, unknown>; pubsubMet
   });
 }
 
-/** The Resiliency the repository deployed before issue 14 (deliveryBreaker, appBreaker, no matching). */
-const BEFORE = {
-  policies: {
-    timeouts: { delivery: "15s", invocation: "10s" },
-    retries: {
-      deliveryRetry: { policy: "exponential", duration: "200ms", maxInterval: "5000ms", maxRetries: 5 },
-      invocationRetry: { policy: "exponential", duration: "200ms", maxInterval: "2s", maxRetries: 3 },
-    },
-    circuitBreakers: {
-      deliveryBreaker: { maxRequests: 1, interval: "30s", timeout: "30s", trip: "consecutiveFailures >= 10" },
-      appBreaker: { maxRequests: 1, interval: "30s", timeout: "20s", trip: "consecutiveFailures >= 5" },
-    },
-  },
-  targets: {
-    apps: { target: { retry: "invocationRetry", timeout: "invocation", circuitBreaker: "appBreaker" } },
-    components: { pubsub: { inbound: { retry: "deliveryRetry", timeout: "delivery", circuitBreaker: "deliveryBreaker" } } },
-  },
-};
+const BEFORE = BEFORE_RESILIENCY;
 
 const ids = (app: TestApp) => app.requests.filter((r) => r.method === "POST").map((r) => (r.json as { id: string }).id);
 

@@ -70,10 +70,14 @@ export class AppHealth extends EventEmitter {
   whenHealthy(appId: string, signal: AbortSignal): Promise<void> {
     if (this.healthy(appId) || signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
       const list = this.#waiters.get(appId) ?? [];
-      list.push(resolve);
+      list.push(done);
       this.#waiters.set(appId, list);
-      signal.addEventListener("abort", () => resolve(), { once: true });
+      signal.addEventListener("abort", done, { once: true });
     });
   }
 

@@ -110,6 +110,7 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async #flush(maxRounds = Infinity): Promise<void> {
+    let failures = 0;
     for (let round = 0; this.#settleQueue.length > 0 && round < maxRounds; round++) {
       const ids = this.#settleQueue;
       this.#settleQueue = [];
@@ -118,7 +119,8 @@ export class PostgresMessageStore implements MessageStore {
       } catch (err) {
         this.#settleQueue.unshift(...ids);
         if (this.#closed) throw err;
-        this.log.warn({ err: err instanceof Error ? err.message : String(err), pending: this.#settleQueue.length }, "could not settle deliveries; retrying");
+        // Once per outage, not once a second.
+        if (failures++ === 0) this.log.warn({ err: err instanceof Error ? err.message : String(err), pending: this.#settleQueue.length }, "could not settle deliveries; retrying every second");
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

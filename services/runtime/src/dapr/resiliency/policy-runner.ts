@@ -41,13 +41,23 @@ export async function runWithPolicy<T>(
 ): Promise<T> {
   const attempt = async (): Promise<T> => {
     if (def.timeoutMs === undefined) return operation(stop);
-    const timeout = AbortSignal.timeout(def.timeoutMs);
-    const signal = AbortSignal.any([timeout, stop]);
-    return await new Promise<T>((resolve, reject) => {
-      const onTimeout = () => reject(new AttemptTimeoutError(def.timeoutMs!));
-      timeout.addEventListener("abort", onTimeout, { once: true });
-      operation(signal).then(resolve, reject).finally(() => timeout.removeEventListener("abort", onTimeout));
-    });
+    // One controller per attempt, its listener on `stop` removed after: thousands of deliveries share `stop`.
+    const controller = new AbortController();
+    const onStop = () => controller.abort(stop.reason);
+    stop.addEventListener("abort", onStop, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          reject(new AttemptTimeoutError(def.timeoutMs!));
+        }, def.timeoutMs);
+        operation(controller.signal).then(resolve, reject);
+      });
+    } finally {
+      clearTimeout(timer);
+      stop.removeEventListener("abort", onStop);
+    }
   };
   const guarded = def.breaker ? () => def.breaker!.execute(attempt) : attempt;
   if (!def.retry) return guarded();
