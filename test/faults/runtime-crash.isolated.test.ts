@@ -5,17 +5,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { databasePool, eventually, request, runBounded, signUp } from "./support/fault-runtime";
+import { READY_MARKER } from "./support/runtime-process";
 
 const root = join(__dirname, "..", "..");
 
-/** Every process started for `dataDir` (the runtime passes it in the environment of all it starts). */
-function pidsOf(dataDir: string): number[] {
+/** Every process started for `dataDir` (the runtime passes it in the environment of all it starts), or only those whose command line mentions `only`. */
+function pidsOf(dataDir: string, only?: string): number[] {
   const found: number[] = [];
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
       const env = readFileSync(`/proc/${pid}/environ`, "utf8");
-      if ((cmd.includes(dataDir) || env.includes(dataDir)) && Number(pid) !== process.pid) found.push(Number(pid));
+      if ((cmd.includes(dataDir) || env.includes(dataDir)) && Number(pid) !== process.pid && (only === undefined || cmd.includes(only))) found.push(Number(pid));
     } catch {
       /* gone meanwhile */
     }
@@ -26,7 +27,10 @@ function pidsOf(dataDir: string): number[] {
 async function startRuntimeProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; databaseUrl: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "support", "runtime-process.ts")], { cwd: root, env: { ...process.env, DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", resolve);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on("line", (l) => {
+      if (l.startsWith(READY_MARKER)) resolve(l.slice(READY_MARKER.length));
+    });
     child.once("exit", (code) => reject(new Error(`runtime exited early (${code})`)));
   });
   return { child, ...(JSON.parse(line) as { url: string; databaseUrl: string }) };
@@ -50,21 +54,20 @@ describe("faults: the local runtime is SIGKILLed mid-load", function () {
     const first = await startRuntimeProcess(dataDir);
     const { token, userId } = await signUp(first.url);
     const db = databasePool(first.databaseUrl, 2);
-    let pendingAtKill = 0;
-    let killed = false;
+    // The consumer is frozen (SIGSTOP) so deliveries pile up in the broker, then everything dies at once.
+    const consumer = pidsOf(dataDir, "event-processor/src/main");
+    assert.equal(consumer.length, 1, "the event-processor process");
+    process.kill(consumer[0]!, "SIGSTOP");
     const acknowledged: string[] = [];
-    await runBounded(400, 16, async (i) => {
-      if (killed) return;
-      const res = await request(first.url, "POST", "/api/tasks", { token, body: { title: `crash ${i}` } }).catch(() => undefined);
-      if (res?.status === 201) acknowledged.push(res.body.id as string);
-      if (i === 200 && !killed) {
-        pendingAtKill = Number((await db.query("SELECT count(*) AS n FROM dapr_local.pending_deliveries")).rows[0].n);
-        killed = true;
-        for (const pid of pidsOf(dataDir)) process.kill(pid, "SIGKILL");
-      }
+    await runBounded(200, 16, async (i) => {
+      const res = await request(first.url, "POST", "/api/tasks", { token, body: { title: `crash ${i}` } });
+      if (res.status === 201) acknowledged.push(res.body.id as string);
     });
+    const pendingAtKill = await eventually(async () => Number((await db.query("SELECT count(*) AS n FROM dapr_local.pending_deliveries")).rows[0].n), (n) => n >= 200, 30_000, "the outbox relayed into the broker");
+    for (const pid of pidsOf(dataDir)) process.kill(pid, "SIGKILL");
     await db.end().catch(() => undefined);
-    assert.ok(pendingAtKill > 0, "events were accepted and not yet delivered when the runtime died");
+    assert.ok(pendingAtKill >= 200, "events were accepted and not yet delivered when the runtime died");
+    assert.equal(acknowledged.length, 200);
     await eventually(async () => pidsOf(dataDir).length, (n) => n === 0, 10_000, "every process of the runtime gone");
 
     const second = await startRuntimeProcess(dataDir);
