@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 /**
  * The sidecar → app channel: one HTTP call to an app, reduced to what the caller decides on. A refused
  * or reset connection is "unavailable" (the app is not up: a restart, a crash), kept apart from an
@@ -47,4 +48,11 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
     };
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** An AbortController whose signal takes any number of listeners without Node's leak warning. */
+export function unboundedAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from "../../../../shared/src/telemetry/logger";
-import { callApp, sleep } from "../app-channel";
+import { callApp, sleep, unboundedAbortController } from "../app-channel";
 import type { AppRegistry } from "../app-registry";
 import type { AppHealth } from "../health/app-health";
 import { parseSchedule, type Schedule } from "../schedule";
@@ -56,7 +56,8 @@ export class JobScheduler {
   /** Successful callbacks, for tests and the runtime's counters. */
   triggered = 0;
   readonly #jobs = new Map<string, Job>();
-  readonly #stopping = new AbortController();
+  // Every waiting delivery/trigger listens on it (and stops listening when done): many at once is normal.
+  readonly #stopping = unboundedAbortController();
   #generation = 0;
 
   constructor(

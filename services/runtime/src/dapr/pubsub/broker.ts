@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "../../../../shared/src/telemetry/logger";
 import { PUBSUB_NAME } from "../../../../shared/src/topology";
-import { callApp } from "../app-channel";
+import { callApp, unboundedAbortController } from "../app-channel";
 import type { AppRegistry } from "../app-registry";
 import type { SidecarFaults } from "../faults";
 import type { AppHealth } from "../health/app-health";
@@ -72,7 +72,8 @@ export class PubSubBroker {
   readonly #subscriptions: BrokerSubscription[];
   readonly #consumers = new Map<string, Consumer>();
   readonly #streamSeq = new Map<string, number>();
-  readonly #stopping = new AbortController();
+  // Every waiting delivery/trigger listens on it (and stops listening when done): many at once is normal.
+  readonly #stopping = unboundedAbortController();
   readonly #events = new EventEmitter();
   readonly #store: MessageStore;
   #inFlight = 0;
