@@ -5,7 +5,7 @@
 //   jobs         — the Jobs API takes our failurePolicy
 // Exit 1 with the failing check's message.
 import { randomUUID } from "node:crypto";
-import { signOperatorToken } from "../../services/event-processor/src/domain/operator-token";
+import { signOperatorToken } from "../../services/event-processor/src/operator/operator-token";
 import { JOB_FAILURE_POLICY } from "../../services/shared/src/dapr/resources";
 import { app, apps, topics } from "../../services/shared/src/topology";
 

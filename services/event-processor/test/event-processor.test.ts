@@ -7,7 +7,7 @@ import { eventsConsumed } from "../../shared/src/telemetry/event-metrics";
 import { deadLettersReplayed, eventsDeadLettered } from "../../shared/src/telemetry/dead-letter-metrics";
 import { eventProcessorConfigSchema } from "../src/config";
 import { start } from "../src/event-processor-service";
-import { signOperatorToken } from "../src/domain/operator-token";
+import { signOperatorToken } from "../src/operator/operator-token";
 import { TokenService } from "../../shared/src/auth/tokens";
 import { TASK_EVENTS_CONSUMER } from "../src/routes/task-events-route";
 import { startFakeBackend, type FakeBackend } from "../../testing/fake-backend";

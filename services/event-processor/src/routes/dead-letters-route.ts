@@ -3,7 +3,7 @@ import { z } from "zod";
 import { HttpError, parse, PUBSUB_NAME, sidecarUrl, unauthorized, type Logger, type SidecarAddress } from "../../../shared/src";
 import { deadLettersReplayed, eventsDeadLettered } from "../../../shared/src/telemetry/dead-letter-metrics";
 import { deadLetterOf } from "../domain/dead-letter";
-import { isOperatorToken } from "../domain/operator-token";
+import { isOperatorToken } from "../operator/operator-token";
 import { replayPlanOf } from "../domain/replay-event";
 import { listDeadLetters, markReplayed, openDeadLetters, recordDeadLetter, reopen } from "../data/dead-letter-store";
 import type pg from "pg";
@@ -22,7 +22,7 @@ export interface DeadLetterDeps {
   operatorSecret: () => Promise<string>;
 }
 
-/** Only an operator token (domain/operator-token.ts) opens the operator routes: 401 otherwise. */
+/** Only an operator token (operator/operator-token.ts) opens the operator routes: 401 otherwise. */
 function requireOperator(secret: () => Promise<string>): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization;
