@@ -2,6 +2,8 @@
 // A1 allowance (2 OCPU / 12 GB). Pure: the lines come from the program under mocks (see
 // test/stacks/cloud-budget.isolated.test.ts) plus the documented k3s constants below.
 
+import { DAPR_SCHEDULER_REPLICAS } from "./platform/helm-values";
+
 export interface Requests {
   cpuMillicores: number;
   memoryMiB: number;
@@ -159,6 +161,8 @@ export interface ChartComponent {
   /** Containers of this component that share the same resources block (e.g. Grafana's sidecars). */
   containers?: (values: Values) => number;
   enabled?: (values: Values) => boolean;
+  /** PersistentVolumeClaims this component creates (size of each, how many). */
+  volumeClaims?: (values: Values) => { size: string; count: number }[];
 }
 
 const one = () => 1;
@@ -178,8 +182,13 @@ export const CHART_COMPONENTS: Record<string, ChartComponent[]> = {
     { name: "dapr_sidecar_injector", resources: "dapr_sidecar_injector.resources", replicas: daprReplicas("dapr_sidecar_injector") },
     // The placement service runs only for actors/workflows.
     { name: "dapr_placement", resources: "dapr_placement.resources", replicas: daprReplicas("dapr_placement"), enabled: notDisabled("global.actors.enabled") },
-    // Dapr 1.18 runs 3 scheduler replicas unless told otherwise.
-    { name: "dapr_scheduler", resources: "dapr_scheduler.resources", replicas: (v) => (at(v, "dapr_scheduler.replicaCount") as number | undefined) ?? 3 },
+    // Always 3: the chart's StatefulSet hard-codes `replicas: 3` (see DAPR_SCHEDULER_REPLICAS); one PVC each.
+    {
+      name: "dapr_scheduler",
+      resources: "dapr_scheduler.resources",
+      replicas: () => DAPR_SCHEDULER_REPLICAS,
+      volumeClaims: (v) => (at(v, "dapr_scheduler.cluster.inMemoryStorage") === true ? [] : [{ size: String(at(v, "dapr_scheduler.cluster.storageSize") ?? "16Gi"), count: DAPR_SCHEDULER_REPLICAS }]),
+    },
   ],
   traefik: [{ name: "traefik", resources: "resources", replicas: (v) => (at(v, "deployment.replicas") as number | undefined) ?? 1 }],
   "cert-manager": [
@@ -189,7 +198,16 @@ export const CHART_COMPONENTS: Record<string, ChartComponent[]> = {
   ],
   "kube-prometheus-stack": [
     { name: "prometheus-operator", resources: "prometheusOperator.resources", replicas: one },
-    { name: "prometheus", resources: "prometheus.prometheusSpec.resources", replicas: (v) => (at(v, "prometheus.prometheusSpec.replicas") as number | undefined) ?? 1, enabled: notDisabled("prometheus.enabled") },
+    {
+      name: "prometheus",
+      resources: "prometheus.prometheusSpec.resources",
+      replicas: (v) => (at(v, "prometheus.prometheusSpec.replicas") as number | undefined) ?? 1,
+      enabled: notDisabled("prometheus.enabled"),
+      volumeClaims: (v) => {
+        const size = at(v, "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage");
+        return size === undefined ? [] : [{ size: String(size), count: (at(v, "prometheus.prometheusSpec.replicas") as number | undefined) ?? 1 }];
+      },
+    },
     // The operator injects a config-reloader container into the Prometheus and Alertmanager pods.
     {
       name: "config-reloader",
@@ -285,4 +303,40 @@ export function workloadLines(kind: string, manifest: { metadata?: { name?: stri
 export function cronJobLines(manifest: { metadata?: { name?: string }; spec?: Values }, nodeCount: number): BudgetLine[] {
   const template = at(manifest.spec ?? {}, "jobTemplate.spec.template") as Values | undefined;
   return workloadLines("CronJob", { metadata: manifest.metadata, spec: { replicas: 1, template } }, nodeCount);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Storage: every PVC lands on the node's boot volume (k3s local-path provisioner, /var/lib/rancher).
+
+export interface VolumeLine {
+  /** Who claims it, e.g. `dapr/dapr_scheduler` or `StatefulSet postgres`. */
+  component: string;
+  count: number;
+  /** Size of each claim in GiB. */
+  eachGiB: number;
+}
+
+/** PVCs a chart creates with these values (the Dapr scheduler's three, Prometheus's one). */
+export function chartVolumeLines(chart: string, values: Values): VolumeLine[] {
+  return (CHART_COMPONENTS[chart] ?? [])
+    .filter((c) => c.enabled?.(values) ?? true)
+    .flatMap((c) => (c.volumeClaims?.(values) ?? []).map((v) => ({ component: `${chart}/${c.name}`, count: v.count, eachGiB: parseMemory(v.size) / 1024 })));
+}
+
+/** PVCs of a StatefulSet manifest: one per replica per volumeClaimTemplate. */
+export function statefulSetVolumeLines(manifest: { metadata?: { name?: string }; spec?: Values }): VolumeLine[] {
+  const spec = manifest.spec ?? {};
+  const templates = (spec.volumeClaimTemplates ?? []) as { metadata?: { name?: string }; spec?: { resources?: { requests?: { storage?: string } } } }[];
+  return templates.map((t) => ({
+    component: `StatefulSet ${manifest.metadata?.name}/${t.metadata?.name}`,
+    count: (spec.replicas as number | undefined) ?? 1,
+    eachGiB: parseMemory(t.spec?.resources?.requests?.storage ?? "0") / 1024,
+  }));
+}
+
+/** Room on a boot volume left for the OS, k3s, container images and logs before PVCs. */
+export const BOOT_VOLUME_SYSTEM_GIB = 30;
+
+export function sumVolumes(lines: VolumeLine[]): { claims: number; totalGiB: number } {
+  return { claims: lines.reduce((s, l) => s + l.count, 0), totalGiB: lines.reduce((s, l) => s + l.count * l.eachGiB, 0) };
 }

@@ -45,16 +45,24 @@ export const CHART_REPOSITORIES = {
 } as const;
 
 export interface DaprValuesOptions {
+  /** Size of EACH of the scheduler's three PVCs. */
   schedulerStorageSize: string;
-  /** HA (3 replicas of each control-plane service) only where the nodes can afford it. */
-  ha: boolean;
 }
+
+/**
+ * The Dapr chart 1.18.3 runs the scheduler as a 3-replica StatefulSet whatever the values say:
+ * dapr/dapr v1.18.3 `charts/dapr/charts/dapr_scheduler/templates/dapr_scheduler_statefulset.yaml` has a
+ * literal `replicas: 3` (and a volumeClaimTemplate: one PVC per replica). `dapr_scheduler.replicaCount`
+ * and `dapr_scheduler.ha` are read by no template, so they are not set here; the budget counts 3.
+ */
+export const DAPR_SCHEDULER_REPLICAS = 3;
 
 export function daprValues(o: DaprValuesOptions) {
   const res = platformResources.dapr;
   return {
     global: {
-      ha: { enabled: o.ha },
+      // No HA: one operator/sentry/injector replica (the chart's default; the scheduler is 3 regardless).
+      ha: { enabled: false },
       logAsJson: true,
       prometheus: { enabled: true },
       mtls: { enabled: true },
@@ -65,8 +73,6 @@ export function daprValues(o: DaprValuesOptions) {
     dapr_sentry: { resources: res.sentry },
     dapr_sidecar_injector: { resources: res.sidecarInjector },
     dapr_scheduler: {
-      ha: o.ha,
-      replicaCount: o.ha ? 3 : 1,
       // Dapr 1.18 asks 16Gi per replica by default; a laptop or the 200 GB free tier cannot give that.
       cluster: { storageSize: o.schedulerStorageSize },
       resources: res.scheduler,
@@ -99,7 +105,7 @@ export function traefikValues(o: TraefikValuesOptions) {
     },
     ...(onNode ? { additionalArguments: [`--providers.kubernetesingress.ingressendpoint.hostname=${o.nodeHost}`] } : {}),
     ports: {
-      web: { ...(onNode ? { hostPort: 80 } : {}) },
+      ...(onNode ? { web: { hostPort: 80 } } : {}),
       // Explicit (it is the chart's default): the app Ingress gets TLS from this entry point, not from a
       // router annotation, so that its routers also answer plain HTTP on `web` with a redirect.
       websecure: { tls: { enabled: true }, ...(onNode ? { hostPort: 443 } : {}) },
@@ -135,7 +141,8 @@ export function kubePrometheusStackValues(o: KubePrometheusStackValuesOptions) {
     kubeScheduler: { enabled: false },
     kubeControllerManager: { enabled: false },
     kubeProxy: { enabled: false },
-    defaultRules: { rules: { etcd: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeControllerManager: false, kubeProxy: false } },
+    // (Their defaultRules follow these switches: kube-prometheus-stack 77.6.2 templates/prometheus/rules-1.14/
+    // etcd.yaml etc. test `.Values.kubeEtcd.enabled`, so `defaultRules.rules.<x>: false` would change nothing.)
     prometheusOperator: {
       resources: res.operator,
       prometheusConfigReloader: { resources: res.configReloader },

@@ -166,7 +166,7 @@ export class Platform extends pulumi.ComponentResource {
       args.charts.dapr,
       CHART_REPOSITORIES.dapr,
       "dapr",
-      daprValues({ schedulerStorageSize: args.storage.daprScheduler, ha: false }),
+      daprValues({ schedulerStorageSize: args.storage.daprScheduler }),
     );
 
     const storeOpts = { ...self, dependsOn: [ns.data] };

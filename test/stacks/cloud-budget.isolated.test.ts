@@ -6,7 +6,23 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { budgetTable, chartLines, cronJobLines, hpaMaxReplicas, k3sBaseline, sumBudget, workloadLines, type BudgetLine, type BudgetResult } from "../../components/budget";
+import { parse } from "yaml";
+import {
+  BOOT_VOLUME_SYSTEM_GIB,
+  budgetTable,
+  chartLines,
+  chartVolumeLines,
+  cronJobLines,
+  hpaMaxReplicas,
+  k3sBaseline,
+  statefulSetVolumeLines,
+  sumBudget,
+  sumVolumes,
+  workloadLines,
+  type BudgetLine,
+  type BudgetResult,
+  type VolumeLine,
+} from "../../components/budget";
 import { byType, installMocks, promiseOf, resources, reveal, setCloudStackConfig } from "./cloud-cluster-mocks";
 
 const root = join(__dirname, "..", "..");
@@ -23,6 +39,7 @@ describe("cloud budget (whole cloud stack under mocks)", () => {
   let result: BudgetResult;
   let nodeCount: number;
   let autoscaled: Map<string, number>;
+  const volumes: VolumeLine[] = [];
 
   before(async () => {
     const program = await import("../../stacks/index.js");
@@ -34,6 +51,7 @@ describe("cloud budget (whole cloud stack under mocks)", () => {
     for (const release of byType("kubernetes:helm.sh/v3:Release")) {
       const values = reveal<Record<string, unknown>>(release.inputs.values) ?? {};
       lines.push(...chartLines(String(release.inputs.chart), values, nodeCount));
+      volumes.push(...chartVolumeLines(String(release.inputs.chart), values));
     }
     autoscaled = hpaMaxReplicas(byType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((h) => reveal(h.inputs)));
     for (const r of resources) {
@@ -42,6 +60,7 @@ describe("cloud budget (whole cloud stack under mocks)", () => {
       if (!kind) continue;
       const manifest = reveal<{ metadata?: { name?: string } }>(r.inputs);
       lines.push(...workloadLines(kind, manifest, nodeCount, kind === "Deployment" ? autoscaled.get(manifest.metadata?.name ?? "") : undefined));
+      if (kind === "StatefulSet") volumes.push(...statefulSetVolumeLines(manifest));
     }
     // A stable order for the table (registration order is not): k3s as declared, then charts, then
     // each app followed by its sidecar.
@@ -68,6 +87,21 @@ describe("cloud budget (whole cloud stack under mocks)", () => {
       assert.equal(result.lines.find((l) => l.component === name)!.replicas, max, name);
       assert.equal(result.lines.find((l) => l.component === `${name}/daprd`)!.replicas, max, `${name}/daprd`);
     }
+  });
+
+  it("when the Dapr chart is counted, then its scheduler is three pods with three PVCs (the chart hard-codes replicas: 3)", () => {
+    const scheduler = result.lines.find((l) => l.component === "dapr/dapr_scheduler")!;
+    assert.equal(scheduler.replicas, 3);
+    assert.equal(volumes.find((v) => v.component === "dapr/dapr_scheduler")!.count, 3);
+  });
+
+  it("when the PVCs are summed, then they fit on the boot volume next to the OS, k3s and images", () => {
+    const { claims, totalGiB } = sumVolumes(volumes);
+    const boot = (parse(readFileSync(join(root, "Pulumi.cloud.yaml"), "utf8")) as { config: Record<string, { bootVolumeSizeGbs: number }> }).config["todo-platform:oci"].bootVolumeSizeGbs;
+    // 3 scheduler + Prometheus + PostgreSQL (in-cluster database)
+    assert.ok(claims >= 5, `PVCs counted: ${JSON.stringify(volumes)}`);
+    assert.ok(totalGiB + BOOT_VOLUME_SYSTEM_GIB <= boot, `${totalGiB} GiB of PVCs + ${BOOT_VOLUME_SYSTEM_GIB} GiB system > ${boot} GB boot volume`);
+    if (process.env.BUDGET_TABLE) console.log(`PVCs: ${claims}, ${totalGiB} GiB: ${volumes.map((v) => `${v.component} ${v.count}×${v.eachGiB}Gi`).join(", ")}`);
   });
 
   it("when the requests are summed, then they stay within 80% of 2 OCPU / 12 GB", () => {

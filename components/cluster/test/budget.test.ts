@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { budgetTable, chartLines, hpaMaxReplicas, k3sBaseline, parseCpu, parseMemory, requestsOf, sumBudget, workloadLines, type BudgetLine } from "../../budget";
+import { budgetTable, chartLines, chartVolumeLines, hpaMaxReplicas, k3sBaseline, parseCpu, parseMemory, requestsOf, sumBudget, workloadLines, type BudgetLine } from "../../budget";
 
 describe("budget arithmetic", () => {
   it("when quantities use Kubernetes suffixes, then they convert to millicores and MiB", () => {
@@ -43,21 +43,24 @@ describe("budget arithmetic", () => {
 
   const req = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu: "1", memory: "1Gi" } });
 
-  it("when Dapr values are read, then each control-plane service counts once (three times under HA), placement is skipped without actors", () => {
+  it("when Dapr values are read, then each control-plane service counts once (three times under HA), the scheduler always three times, placement is skipped without actors", () => {
     const values = {
       global: { ha: { enabled: false }, actors: { enabled: false } },
       dapr_operator: { resources: req("25m", "48Mi") },
       dapr_sentry: { resources: req("10m", "32Mi") },
       dapr_sidecar_injector: { resources: req("10m", "32Mi") },
-      dapr_scheduler: { replicaCount: 1, resources: req("25m", "64Mi") },
+      // replicaCount is what the old budget trusted: the chart 1.18.3 ignores it (replicas: 3 literal).
+      dapr_scheduler: { replicaCount: 1, cluster: { storageSize: "1Gi" }, resources: req("25m", "64Mi") },
     };
     const lines = chartLines("dapr", values, 1);
     assert.deepEqual(lines.map((l) => [l.component, l.replicas]), [
       ["dapr/dapr_operator", 1],
       ["dapr/dapr_sentry", 1],
       ["dapr/dapr_sidecar_injector", 1],
-      ["dapr/dapr_scheduler", 1],
+      ["dapr/dapr_scheduler", 3],
     ]);
+    assert.deepEqual(chartVolumeLines("dapr", values), [{ component: "dapr/dapr_scheduler", count: 3, eachGiB: 1 }], "one PVC per scheduler replica");
+    assert.deepEqual(chartVolumeLines("dapr", { ...values, dapr_scheduler: { ...values.dapr_scheduler, cluster: { inMemoryStorage: true } } }), []);
     const ha = chartLines("dapr", { ...values, global: { ha: { enabled: true }, actors: { enabled: false } } }, 1);
     assert.equal(ha.find((l) => l.component === "dapr/dapr_operator")!.replicas, 3);
   });
