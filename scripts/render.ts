@@ -1,7 +1,7 @@
 // `npm run render -- --stack <local|cloud> --out DIR`: the plan of a stack without a cluster, a CLI or
 // credentials. Runs the program under Pulumi mocks (config from Pulumi.<stack>.yaml, dummy values for
 // required secrets) and writes DIR/resources.json (every resource: type, name, parent, inputs, secrets
-// redacted) and DIR/kubernetes/*.yaml (every Kubernetes object; Helm releases as their Release spec).
+// redacted, and the resource options that decide a real run) and DIR/kubernetes/*.yaml (every Kubernetes object; Helm releases as their Release spec).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     name: r.name,
     parent: r.parent,
     dependsOn: r.dependencies,
+    // The options that decide a real run (delete-first replacement, protection, skipped deletes, timeouts).
+    options: r.options,
     inputs: present(r.type, r.inputs),
   }));
   writeFileSync(join(out, "resources.json"), JSON.stringify({ stack, outputs: redactSecrets(outputs), resources: inventory }, null, 2) + "\n");

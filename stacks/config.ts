@@ -120,7 +120,16 @@ const cloudStack = z
     oci: z
       .object({
         compartmentId: z.string().startsWith("ocid1.", "expected an OCID (ocid1.…)"),
-        availabilityDomains: z.array(z.string().min(1)).min(1, "expected at least one availability domain").default(["1", "2", "3"]),
+        // `pulumi config set --path '…availabilityDomains[0]' 2` stores the NUMBER 2 (the CLI parses a
+        // --path value that looks like an integer as one); `'["2","3"]'` or a name stores strings.
+        availabilityDomains: z
+          .array(z.union([z.string().min(1), z.number().int().min(1)]).transform(String))
+          .min(1, "expected at least one availability domain")
+          .default(["1", "2", "3"]),
+        /** Root compartment for the compute capacity report (default: compartmentId when it is the tenancy, else oci:tenancyOcid). */
+        tenancyId: z.string().startsWith("ocid1.tenancy.", "expected a tenancy OCID (ocid1.tenancy.…)").optional(),
+        /** Lets a change replace (recreate) a node; off, the nodes are protected. */
+        allowNodeReplacement: z.boolean().default(false),
         nodes: z.array(ociNode).min(1).max(2, "expected one or two nodes").default([{ ocpus: 2, memoryGbs: 12 }]),
         bootVolumeSizeGbs: atLeast(50).default(100),
         adminCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "expected an IPv4 CIDR such as 203.0.113.7/32"),

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { apps, type AppId } from "../services/shared/src/topology";
 import { TodoApp } from "../components/app/todo-app";
 import { ExistingCluster } from "../components/cluster/existing-cluster";
+import { deletedWithCluster } from "../components/cluster/in-cluster-lifecycle";
 import { MinikubeCluster } from "../components/cluster/minikube-cluster";
 import { OciK3sCluster } from "../components/cluster/oci-k3s-cluster";
 import { cloudBackupArgs } from "../components/backup/backup-settings";
@@ -23,11 +24,17 @@ let provider: k8s.Provider;
 let host: pulumi.Output<string>;
 let cloud: OciK3sCluster | undefined;
 let buildProfile = "";
+/** Options of every component with in-cluster resources: on a cluster the stack owns, they are deletedWith it. */
+let inCluster: pulumi.ComponentResourceOptions = {};
 if (config.stack === "local") {
-  const cluster = config.kubeContext
-    ? new ExistingCluster("cluster", { context: config.kubeContext })
-    : new MinikubeCluster("cluster", config.minikube);
-  provider = cluster.provider;
+  if (config.kubeContext) {
+    provider = new ExistingCluster("cluster", { context: config.kubeContext }).provider;
+  } else {
+    const minikube = new MinikubeCluster("cluster", config.minikube);
+    provider = minikube.provider;
+    // The stack owns the profile: its objects go with it (components/cluster/in-cluster-lifecycle.ts).
+    inCluster = { transformations: [deletedWithCluster(minikube.lifecycle)] };
+  }
   // Images are built into the Minikube node's runtime: the profile, or the existing context's profile.
   buildProfile = config.kubeContext ?? config.minikube.profile;
   host = pulumi.output(config.hostName);
@@ -35,6 +42,8 @@ if (config.stack === "local") {
   cloud = new OciK3sCluster("cluster", {
     compartmentId: config.oci.compartmentId,
     availabilityDomains: config.oci.availabilityDomains,
+    tenancyId: config.oci.tenancyId ?? (config.oci.compartmentId.startsWith("ocid1.tenancy.") ? config.oci.compartmentId : new pulumi.Config("oci").get("tenancyOcid")),
+    allowNodeReplacement: config.oci.allowNodeReplacement,
     nodes: config.oci.nodes,
     bootVolumeSizeGbs: config.oci.bootVolumeSizeGbs,
     sshPublicKey: config.sshPublicKey,
@@ -44,6 +53,7 @@ if (config.stack === "local") {
     image: config.oci.image,
   });
   provider = cloud.provider;
+  inCluster = { transformations: [deletedWithCluster(cloud.lifecycle)] };
   const hostName = config.hostName;
   host = hostName ? pulumi.output(hostName) : cloud.publicIp.apply((ip) => `${ip}.sslip.io`);
 }
@@ -67,7 +77,7 @@ const platform = new Platform("platform", {
   traefikOnNodePorts: config.stack === "local",
   broker,
   database: config.stack === "cloud" && config.database.mode === "external" ? { kind: "external", url: secrets.databaseUrl! } : { kind: "in-cluster" },
-});
+}, inCluster);
 
 // ---- The services.
 const perApp = <T>(f: (id: AppId) => T) => Object.fromEntries(apps.map((a) => [a.id, f(a.id)])) as Record<AppId, T>;
@@ -102,13 +112,13 @@ new TodoApp("app", {
   namespaces: { ingressController: NAMESPACES.traefik, dapr: NAMESPACES.dapr, monitoring: NAMESPACES.monitoring, data: NAMESPACES.data },
   dataPorts: platform.dataPorts,
   externalPorts: platform.externalPorts,
-});
+}, inCluster);
 
 // ---- Dashboards, alert rules and scrape config (kube-prometheus-stack CRDs first).
 new Observability(
   "observability",
   { appNamespace: APP_NAMESPACE, monitoringNamespace: NAMESPACES.monitoring, daprNamespace: NAMESPACES.dapr },
-  { provider, dependsOn: [platform.kubePrometheusStackRelease] },
+  { ...inCluster, provider, dependsOn: [platform.kubePrometheusStackRelease] },
 );
 
 // ---- Nightly backups of the in-cluster PostgreSQL to OCI Object Storage (docs/RUNBOOKS.md).
@@ -125,4 +135,5 @@ export const hostsEntry =
   config.stack === "local" ? pulumi.interpolate`add to /etc/hosts: "$(minikube -p ${buildProfile} ip) ${host}" (macOS/Windows docker driver: 127.0.0.1 and \`kubectl -n traefik port-forward svc/traefik 80:80\`)` : undefined;
 export const publicIp = cloud?.publicIp;
 export const sshCommand = cloud?.sshCommand;
+export const availabilityDomain = cloud?.availabilityDomainChoice;
 export const kubeconfig = cloud ? pulumi.secret(cloud.kubeconfig) : undefined;

@@ -38,12 +38,27 @@ export function minikubeDeleteCommand(profile: string): string {
 }
 
 /**
- * Waits until every node is Ready, then prints the profile's kubeconfig with the credentials inlined
- * (`--flatten`), so the k8s.Provider does not depend on files under ~/.minikube at run time.
+ * Run on EVERY `pulumi up`/`preview` (an invoke, not a resource): the Docker driver on macOS/Windows
+ * forwards the API server to a new 127.0.0.1 port after each restart, so a kubeconfig saved in the
+ * state goes stale. `minikube update-context` rewrites the context to the current endpoint; then it
+ * waits until every node is Ready and prints the kubeconfig with the credentials inlined (`--flatten`),
+ * so the k8s.Provider does not depend on files under ~/.minikube at run time. Everything but the
+ * kubeconfig goes to stderr.
  */
 export function kubeconfigCommand(profile: string): string {
   return [
+    `minikube -p ${q(profile)} update-context >&2`,
     `kubectl --context ${q(profile)} wait --for=condition=Ready nodes --all --timeout=300s >&2`,
     `kubectl config view --raw --flatten --minify --context ${q(profile)}`,
   ].join(" && ");
+}
+
+/**
+ * The settings minikube only applies when it creates the node: on an existing profile
+ * `minikube start --cpus/--memory` prints a warning and keeps the old values
+ * (kubernetes/minikube cmd/minikube/cmd/start_flags.go, `validateChangedMemoryFlags`/"You cannot change
+ * the CPUs for an existing minikube cluster"). A change of one of these recreates the profile on purpose.
+ */
+export function recreateTriggers(m: MinikubeSettings): (string | number)[] {
+  return [m.profile, m.driver, m.kubernetesVersion, m.cni, m.cpus, m.memoryMb];
 }

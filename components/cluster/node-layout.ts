@@ -70,3 +70,41 @@ export function resolveAvailabilityDomain(entry: string, regionAds: string[]): s
   }
   return entry;
 }
+
+/** One availability domain's answer in OCI's compute capacity report for the A1 shape. */
+export interface AdCapacity {
+  availabilityDomain: string;
+  /** `AVAILABLE`, `OUT_OF_HOST_CAPACITY` or `HARDWARE_NOT_SUPPORTED` (CapacityReportShapeAvailability). */
+  status: string;
+  /** How many instances of the requested shape config can be created now (a string in the API). */
+  availableCount: number;
+}
+
+export interface AdChoice {
+  availabilityDomain: string;
+  /** Why this one, for the `pulumi up` log: every AD asked and its answer. */
+  reason: string;
+  /** False when no AD had room: the first is used and a NEW launch there will fail "Out of host capacity". */
+  hasCapacity: boolean;
+}
+
+/**
+ * The first AD (in the configured order) whose capacity report says AVAILABLE with room for every node
+ * (all nodes launch in one AD). When none has room it does not throw — the report is taken on every
+ * run, and a running cluster must keep deploying while A1 capacity is gone (the nodes' AD is
+ * ignoreChanges) — but says so, and what to do, for the case where a node is about to be launched.
+ */
+export function pickAvailabilityDomain(reports: AdCapacity[], nodes: number, shape: string): AdChoice {
+  const answers = reports.map((r) => `${r.availabilityDomain}: ${r.status}${r.status === "AVAILABLE" ? ` (${r.availableCount} free)` : ""}`).join("; ");
+  const ok = reports.find((r) => r.status === "AVAILABLE" && r.availableCount >= nodes);
+  if (!ok) {
+    return {
+      availabilityDomain: reports[0].availabilityDomain,
+      hasCapacity: false,
+      reason:
+        `${shape} capacity report: ${answers}: no AD has room for ${nodes} node(s) now; a node launched in this run will fail ` +
+        "with \"Out of host capacity\". Run `pulumi up` again later (capacity is released continuously) or list other ADs in todo-platform:oci.availabilityDomains",
+    };
+  }
+  return { availabilityDomain: ok.availabilityDomain, hasCapacity: true, reason: `${shape} capacity report: ${answers} → ${ok.availabilityDomain}` };
+}

@@ -6,7 +6,7 @@ import * as random from "@pulumi/random";
 import { remote } from "@pulumi/command";
 import { K3S_SERVER_PROCESS, K3S_AGENT_PROCESS, OS_RESERVED } from "../budget";
 import { OciNetwork } from "./oci-network";
-import { A1_SHAPE, layoutProblems, resolveAvailabilityDomain } from "./node-layout";
+import { A1_SHAPE, layoutProblems, pickAvailabilityDomain, resolveAvailabilityDomain, type AdChoice } from "./node-layout";
 import { kubeletReservation, renderScript, rewriteKubeconfigServer, scriptDigest, sshUserFor, type ScriptName } from "./k3s-bootstrap";
 
 /** Arguments of {@link OciK3sCluster}. */
@@ -15,10 +15,18 @@ export interface OciK3sClusterArgs {
   compartmentId: pulumi.Input<string>;
   /**
    * Availability domains in order of preference (full names, or `1`..`3` for the region's n-th AD).
-   * Every node launches in the FIRST entry; on "Out of host capacity" the user moves the next one to
-   * the front and runs `pulumi up` again (a failed create cannot be caught and retried by the program).
+   * With `tenancyId`, every run asks OCI's compute capacity report which of them has A1 capacity for
+   * the nodes and launches in the first that has; without it, in the first entry.
    */
   availabilityDomains: string[];
+  /** Tenancy (root compartment) OCID: the compute capacity report only answers for the root compartment. */
+  tenancyId?: string;
+  /**
+   * Off (default): the nodes are `protect`ed, so a change that would replace one (and wipe its disk)
+   * stops `pulumi up` with the engine's "marked for protection" error instead. On: replacements go
+   * through, delete-first (Always Free has room for only one 2-OCPU node at a time).
+   */
+  allowNodeReplacement?: boolean;
   /** One entry per node; the first is the k3s server, the rest join as agents. */
   nodes: { ocpus: number; memoryGbs: number }[];
   /** Boot volume size of every node in GB (50 minimum; nodes × size ≤ 200 Always Free). */
@@ -46,6 +54,10 @@ export class OciK3sCluster extends pulumi.ComponentResource {
   /** Public IP of the server node (HTTP/HTTPS ingress and the Kubernetes API). */
   public readonly publicIp: pulumi.Output<string>;
   public readonly sshCommand: pulumi.Output<string>;
+  /** The AD the nodes launch in and why (capacity report answers). */
+  public readonly availabilityDomainChoice: pulumi.Output<string>;
+  /** Deleting this resource deletes the cluster (k3s and its disk): in-cluster resources are `deletedWith` it. */
+  public readonly lifecycle: pulumi.Resource;
 
   constructor(name: string, args: OciK3sClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("todo:cluster:OciK3sCluster", name, {}, opts);
@@ -82,9 +94,47 @@ export class OciK3sCluster extends pulumi.ComponentResource {
       }
       return images[0].id;
     });
-    const availabilityDomain = identity
+    const candidates = identity
       .getAvailabilityDomainsOutput({ compartmentId }, self)
-      .availabilityDomains.apply((ads) => resolveAvailabilityDomain(args.availabilityDomains[0], ads.map((ad) => ad.name)));
+      .availabilityDomains.apply((ads) => args.availabilityDomains.map((entry) => resolveAvailabilityDomain(entry, ads.map((ad) => ad.name))));
+    const largest = args.nodes.reduce((a, n) => (n.ocpus * 100 + n.memoryGbs > a.ocpus * 100 + a.memoryGbs ? n : a));
+    let choice: pulumi.Output<AdChoice>;
+    if (args.tenancyId) {
+      // One report per candidate AD, taken fresh on every run (replacementTrigger): a report kept in
+      // the state would answer "Out of host capacity" forever. The node's own AD is ignoreChanges, so a
+      // different answer later never moves (replaces) a running node.
+      const runId = new Date().toISOString();
+      const reports = args.availabilityDomains.map(
+        (_entry, i) =>
+          new core.ComputeCapacityReport(
+            `${name}-capacity-${i}`,
+            {
+              compartmentId: args.tenancyId!,
+              availabilityDomain: candidates.apply((c) => c[i]),
+              shapeAvailabilities: [{ instanceShape: A1_SHAPE, instanceShapeConfig: { ocpus: largest.ocpus, memoryInGbs: largest.memoryGbs } }],
+            },
+            { ...self, replacementTrigger: runId },
+          ),
+      );
+      choice = pulumi.all(reports.map((r) => pulumi.all([r.availabilityDomain, r.shapeAvailabilities]))).apply((answers) =>
+        pickAvailabilityDomain(
+          answers.map(([ad, shapes]) => ({
+            availabilityDomain: ad,
+            status: shapes.map((x) => x.availabilityStatus).find((x) => x !== "AVAILABLE") ?? (shapes.length ? "AVAILABLE" : "UNKNOWN"),
+            availableCount: Math.min(...shapes.map((x) => Number(x.availableCount) || 0)),
+          })),
+          args.nodes.length,
+          A1_SHAPE,
+        ),
+      );
+    } else {
+      choice = candidates.apply((c) => ({ availabilityDomain: c[0], hasCapacity: true, reason: `no tenancyId for the capacity report: the first listed AD, ${c[0]}` }));
+    }
+    const availabilityDomain = choice.apply((c) => {
+      (c.hasCapacity ? pulumi.log.info : pulumi.log.warn)(`nodes launch in ${c.availabilityDomain} (${c.reason})`, this);
+      return c.availabilityDomain;
+    });
+    this.availabilityDomainChoice = choice.apply((c) => `${c.availabilityDomain}: ${c.reason}`);
 
     const instances = args.nodes.map(
       (node, i) =>
@@ -102,9 +152,17 @@ export class OciK3sCluster extends pulumi.ComponentResource {
             metadata: { ssh_authorized_keys: args.sshPublicKey },
             preserveBootVolume: false,
           },
-          // A newer image must not replace a running node on the next `up`; replace it on purpose with
-          // `pulumi up --replace <urn>`.
-          { ...self, dependsOn: [network], ignoreChanges: ["sourceDetails.sourceId"] },
+          {
+            ...self,
+            dependsOn: [network],
+            // Neither a newer image nor another AD answer of the capacity report may replace a running node.
+            ignoreChanges: ["sourceDetails.sourceId", "availabilityDomain"],
+            // Always Free holds ONE 2-OCPU/12-GB A1 node: a create-first replacement fails on the limit.
+            deleteBeforeReplace: true,
+            // Any other change that would replace a node (its disk, k3s and every PVC) is refused by the
+            // engine until allowNodeReplacement is set (docs/TROUBLESHOOTING.md "marked for protection").
+            protect: !args.allowNodeReplacement,
+          },
         ),
     );
 
@@ -181,12 +239,25 @@ export class OciK3sCluster extends pulumi.ComponentResource {
     );
     const fetchKubeconfig = run("kubeconfig", server, "read-kubeconfig", renderScript("read-kubeconfig", {}), [nodesReady], true);
 
-    this.publicIp = server.publicIp;
-    this.kubeconfig = pulumi.secret(
-      pulumi.all([fetchKubeconfig.stdout, server.publicIp]).apply(([raw, ip]) => rewriteKubeconfigServer(raw, ip)),
+    // The public IP as OCI reports it NOW (an ephemeral IP changes when the instance is stopped and
+    // started): read on every run, not the value saved in the state at create.
+    const currentIp = server.id.apply((id) => (id ? core.getInstanceOutput({ instanceId: id }, self).publicIp : server.publicIp));
+    this.publicIp = currentIp;
+    this.kubeconfig = pulumi.secret(pulumi.all([fetchKubeconfig.stdout, currentIp]).apply(([raw, ip]) => rewriteKubeconfigServer(raw, ip)));
+    this.sshCommand = pulumi.interpolate`ssh ${sshUser}@${currentIp}`;
+    this.lifecycle = server;
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      {
+        kubeconfig: this.kubeconfig,
+        // pulumi-kubernetes provider.go DiffConfig: a new server address in the kubeconfig updates the
+        // provider while this identifier is unchanged; a new server instance (new id) replaces it.
+        clusterIdentifier: pulumi.interpolate`oci-k3s/${server.id}`,
+        // Terminated/unreachable nodes: destroy and refresh drop in-cluster objects from the state.
+        deleteUnreachable: true,
+      },
+      { ...self, dependsOn: [fetchKubeconfig] },
     );
-    this.sshCommand = pulumi.interpolate`ssh ${sshUser}@${server.publicIp}`;
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...self, dependsOn: [fetchKubeconfig] });
     this.registerOutputs({ publicIp: this.publicIp, kubeconfig: this.kubeconfig, sshCommand: this.sshCommand });
   }
 }

@@ -42,10 +42,19 @@ export interface RecordedCall {
 
 export const resources: Recorded[] = [];
 export const calls: RecordedCall[] = [];
+/** resource name → the resource options that decide a real run, as registered. */
+export const optionsByName = new Map<string, { deleteBeforeReplace: boolean; protect: boolean; ignoreChanges: string[]; deletedWith: string; hasReplacementTrigger: boolean }>();
 /** resource name → URNs of the resources it depends on, as registered. */
 export const dependenciesByName = new Map<string, string[]>();
 
 let instanceCount = 0;
+/** Capacity report answer per AD name (default AVAILABLE). */
+export const capacityByAd = new Map<string, string>();
+/** The public IP `getInstance` reports (default: the IP at create). */
+let currentPublicIp: string | undefined;
+export function setCurrentPublicIp(ip: string): void {
+  currentPublicIp = ip;
+}
 
 export function installMocks(project = "todo-platform", stack = "cloud"): void {
   pulumi.runtime.setMocks(
@@ -63,6 +72,11 @@ export function installMocks(project = "todo-platform", stack = "cloud"): void {
           state.stderr = "";
         }
         if (args.type === "random:index/randomPassword:RandomPassword") state.result = "generated-k3s-token";
+        if (args.type.toLowerCase() === "oci:core/computecapacityreport:computecapacityreport") {
+          const ad = String(args.inputs.availabilityDomain);
+          const status = capacityByAd.get(ad) ?? "AVAILABLE";
+          state.shapeAvailabilities = (args.inputs.shapeAvailabilities as Wire[]).map((x) => ({ ...x, availabilityStatus: status, availableCount: status === "AVAILABLE" ? "2" : "0" }));
+        }
         return { id: `${args.name}-id`, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
@@ -76,6 +90,11 @@ export function installMocks(project = "todo-platform", stack = "cloud"): void {
                 { id: "ocid1.image.oc1..older-aarch64", operatingSystem: args.inputs.operatingSystem, operatingSystemVersion: args.inputs.operatingSystemVersion, timeCreated: "2026-07-01" },
               ],
             };
+          // The instance as OCI reports it now (the kubeconfig points at this address).
+          case "oci:core/getinstance:getinstance":
+            return { id: args.inputs.instanceId, publicIp: currentPublicIp ?? MOCK_PUBLIC_IPS[0] };
+          case "command:local:run":
+            return { ...args.inputs, stdout: "", stderr: "" };
           case "oci:identity/getavailabilitydomains:getavailabilitydomains":
             return { availabilityDomains: MOCK_ADS.map((name) => ({ name, id: `${name}-id`, compartmentId: args.inputs.compartmentId })) };
           default:
@@ -90,11 +109,29 @@ export function installMocks(project = "todo-platform", stack = "cloud"): void {
   // The mock monitor does not hand dependencies to newResource; record the URNs the SDK sends with
   // each registration (explicit dependsOn plus those implied by inputs) so ordering can be asserted.
   const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: { getName(): string; getDependenciesList(): string[] }, cb: unknown): unknown;
+    registerResource(
+      req: {
+        getName(): string;
+        getDependenciesList(): string[];
+        getDeletebeforereplace(): boolean;
+        getProtect(): boolean | undefined;
+        getIgnorechangesList(): string[];
+        getDeletedwith(): string;
+        getReplacementTrigger(): unknown;
+      },
+      cb: unknown,
+    ): unknown;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     dependenciesByName.set(req.getName(), req.getDependenciesList());
+    optionsByName.set(req.getName(), {
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      protect: req.getProtect() ?? false,
+      ignoreChanges: req.getIgnorechangesList(),
+      deletedWith: req.getDeletedwith(),
+      hasReplacementTrigger: req.getReplacementTrigger() !== undefined,
+    });
     return register(req, cb);
   };
 }

@@ -4,7 +4,24 @@ import assert from "node:assert/strict";
 import { parse } from "yaml";
 import type * as pulumi from "@pulumi/pulumi";
 import { validateKubernetesObject } from "../kubernetes-schema/validate";
-import { byType, calls, dependencyNames, installMocks, isSecret, isSecretValue, MOCK_ADS, named, promiseOf, resources, reveal, setCloudStackConfig } from "./cloud-cluster-mocks";
+import {
+  byType,
+  calls,
+  capacityByAd,
+  dependencyNames,
+  installMocks,
+  isSecret,
+  isSecretValue,
+  MOCK_ADS,
+  MOCK_PUBLIC_IPS,
+  named,
+  optionsByName,
+  promiseOf,
+  resources,
+  reveal,
+  setCloudStackConfig,
+  setCurrentPublicIp,
+} from "./cloud-cluster-mocks";
 
 setCloudStackConfig();
 installMocks();
@@ -35,6 +52,47 @@ describe("cloud cluster (OCI + k3s) under mocks", () => {
     cluster = new mod.OciK3sCluster("cloud", { ...baseArgs, nodes: [{ ocpus: 1, memoryGbs: 6 }, { ocpus: 1, memoryGbs: 6 }], sshPrivateKey });
     await promiseOf(cluster.kubeconfig);
     await promiseOf(cluster.sshCommand);
+    // A second cluster that asks the capacity report: AD-2 (listed first) has no A1 capacity.
+    capacityByAd.set(MOCK_ADS[1], "OUT_OF_HOST_CAPACITY");
+    setCurrentPublicIp("198.51.100.99");
+    capacityCluster = new mod.OciK3sCluster("cap", { ...baseArgs, tenancyId: "ocid1.tenancy.oc1..example", nodes: [{ ocpus: 2, memoryGbs: 12 }], sshPrivateKey });
+    capacityChoice = await promiseOf(capacityCluster.availabilityDomainChoice);
+    capacityKubeconfig = await promiseOf(capacityCluster.kubeconfig);
+  });
+
+  let capacityCluster: Cluster;
+  let capacityChoice: string;
+  let capacityKubeconfig: string;
+
+  it("when a node would be replaced, then it is replaced delete-first, protected unless allowed, and neither a new image nor another AD answer replaces it", () => {
+    for (const name of ["cloud-node-0", "cloud-node-1"]) {
+      const o = optionsByName.get(name)!;
+      assert.equal(o.deleteBeforeReplace, true, `${name}: Always Free has room for one A1 launch at a time`);
+      assert.equal(o.protect, true, `${name}: a replacement is refused by the engine ("marked for protection")`);
+      assert.deepEqual(o.ignoreChanges.sort(), ["availabilityDomain", "sourceDetails.sourceId"]);
+    }
+  });
+
+  it("when the capacity report is asked, then the first listed AD with A1 room is taken, it says which and why, and the report is taken fresh every run", () => {
+    const reports = byType("oci:core/computeCapacityReport:ComputeCapacityReport").filter((r) => r.name.startsWith("cap-"));
+    assert.deepEqual(reports.map((r) => r.inputs.availabilityDomain), [MOCK_ADS[1], MOCK_ADS[0]], "one report per listed AD, in order");
+    for (const r of reports) {
+      assert.equal(r.inputs.compartmentId, "ocid1.tenancy.oc1..example", "the report answers only for the root compartment");
+      assert.deepEqual(r.inputs.shapeAvailabilities, [{ instanceShape: "VM.Standard.A1.Flex", instanceShapeConfig: { ocpus: 2, memoryInGbs: 12 } }]);
+      assert.equal(optionsByName.get(r.name)!.hasReplacementTrigger, true);
+    }
+    assert.equal(named("cap-node-0").inputs.availabilityDomain, MOCK_ADS[0]);
+    assert.match(capacityChoice, /EU-FRANKFURT-1-AD-2: OUT_OF_HOST_CAPACITY; .*EU-FRANKFURT-1-AD-1: AVAILABLE \(2 free\) → Uocm:EU-FRANKFURT-1-AD-1/);
+    // Without a tenancy OCID there is no report: the first listed AD, and the log says so.
+    assert.equal(byType("oci:core/computeCapacityReport:ComputeCapacityReport").filter((r) => r.name.startsWith("cloud-")).length, 0);
+  });
+
+  it("when the instance's public IP changed since create, then the kubeconfig points at the address OCI reports now; the provider keeps its clusterIdentifier", () => {
+    assert.match(capacityKubeconfig, /server: https:\/\/198\.51\.100\.99:6443/);
+    const provider = named("cap-k8s");
+    assert.equal(reveal(provider.inputs.clusterIdentifier), "oci-k3s/cap-node-0-id");
+    assert.equal(String(provider.inputs.deleteUnreachable), "true");
+    assert.notEqual(MOCK_PUBLIC_IPS[0], "198.51.100.99");
   });
 
   it("when the network is created, then SSH/6443 come only from adminCidr and 80/443 from anywhere by destination port", () => {
@@ -69,7 +127,7 @@ describe("cloud cluster (OCI + k3s) under mocks", () => {
     assert.equal(imageCall.inputs.operatingSystemVersion, "24.04");
     assert.equal(imageCall.inputs.sortBy, "TIMECREATED");
     assert.equal(imageCall.inputs.sortOrder, "DESC");
-    const instances = byType("oci:core/instance:Instance");
+    const instances = byType("oci:core/instance:Instance").filter((r) => r.name.startsWith("cloud-"));
     assert.deepEqual(instances.map((i) => i.name), ["cloud-node-0", "cloud-node-1"]);
     for (const i of instances) {
       assert.equal(i.inputs.shape, "VM.Standard.A1.Flex");
@@ -104,7 +162,7 @@ describe("cloud cluster (OCI + k3s) under mocks", () => {
   });
 
   it("when the commands are created, then they run the rendered scripts as the image's user over the public IP, triggered by script digest + version", () => {
-    const commands = byType("command:remote:Command");
+    const commands = byType("command:remote:Command").filter((r) => r.name.startsWith("cloud-"));
     assert.deepEqual(commands.map((c) => c.name).sort(), [
       "cloud-k3s-agent-1",
       "cloud-k3s-server",

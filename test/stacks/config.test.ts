@@ -35,6 +35,15 @@ describe("stack config", () => {
     assert.equal(config.storage.daprScheduler, "1Gi");
   });
 
+  it("when availabilityDomains holds what `pulumi config set --path` stores (a number for `[0] 2`, strings otherwise), then both are accepted as AD entries", () => {
+    // `pulumi config set --path 'todo-platform:oci.availabilityDomains[0]' 2` writes the integer 2 into the list.
+    const mixed = parseStackConfig({ ...cloudMinimum, oci: { ...cloudMinimum.oci, availabilityDomains: [2, "3", "Uocm:EU-FRANKFURT-1-AD-1"] } }, "cloud");
+    assert.ok(mixed.stack === "cloud");
+    assert.deepEqual(mixed.oci.availabilityDomains, ["2", "3", "Uocm:EU-FRANKFURT-1-AD-1"]);
+    assert.equal(mixed.oci.allowNodeReplacement, false, "nodes are protected unless asked");
+    assert.throws(() => parseStackConfig({ ...cloudMinimum, oci: { ...cloudMinimum.oci, availabilityDomains: [0] } }, "cloud"), /oci\.availabilityDomains\.0/);
+  });
+
   it("when a replica count is 0, then the error names the key and the stack", () => {
     assert.throws(
       () => parseStackConfig({ replicas: { backend: 0 } }, "local"),

@@ -36,11 +36,43 @@ describe("local stack (Minikube) under mocks", () => {
     const start = resource((r) => r.type === "command:local:Command" && r.name === "cluster-start");
     assert.match(String(start.inputs.create), /^minikube start -p 'todo-platform' --driver='docker' --cpus=4 --memory=8192mb --kubernetes-version='v1\.33\.1' --cni='calico' --addons='metrics-server'/);
     assert.equal(start.inputs.delete, "minikube delete -p 'todo-platform'");
-    const kubeconfig = resource((r) => r.name === "cluster-kubeconfig");
-    assert.ok(kubeconfig.dependencies.includes(start.urn));
+    assert.deepEqual(start.inputs.interpreter, ["bash", "-c"], "through bash on every OS (pulumi-command defaults to cmd /C on Windows)");
+    assert.equal(start.options.deleteBeforeReplace, true);
     const provider = resource((r) => r.type === "pulumi:providers:kubernetes");
-    assert.ok(provider.dependencies.includes(kubeconfig.urn), "the provider waits for the kubeconfig (nodes Ready)");
+    assert.ok(provider.dependencies.includes(start.urn));
     assert.equal(provider.inputs.kubeconfig && (provider.inputs.kubeconfig as Obj)["4dabf18193072939515e22adb298388d"] !== undefined, true, "kubeconfig is a secret");
+  });
+
+  it("when the kubeconfig is read, then it is an invoke run on every up (never a Command whose stdout is logged or frozen in the state)", () => {
+    // The old `cluster-kubeconfig` Command ran once (stale after a restart moved the API port) and
+    // printed the client key in the `pulumi up` log.
+    assert.equal(stack.resources.some((r) => /kubeconfig/.test(r.name) && r.type.startsWith("command:")), false);
+    const provider = resource((r) => r.type === "pulumi:providers:kubernetes");
+    assert.match(String(revealSecrets(provider.inputs.kubeconfig)), /client-key-data/, "the provider gets the re-read kubeconfig");
+  });
+
+  it("when the provider is configured, then clusterIdentifier pins it to the profile's lifetime and deleteUnreachable lets destroy pass a stopped profile", () => {
+    const start = resource((r) => r.name === "cluster-start");
+    const provider = resource((r) => r.type === "pulumi:providers:kubernetes");
+    // pulumi-kubernetes DiffConfig: an unchanged clusterIdentifier turns a changed kubeconfig into an update.
+    assert.equal(provider.inputs.clusterIdentifier, `minikube/todo-platform/${start.name}-id`);
+    assert.equal(provider.inputs.deleteUnreachable, "true");
+  });
+
+  it("when the stack is destroyed, then every in-cluster resource is deletedWith the profile (no one-by-one deletes, no Helm delete on a stopped cluster)", () => {
+    const start = resource((r) => r.name === "cluster-start");
+    const inCluster = stack.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+    assert.ok(inCluster.length > 50);
+    for (const r of inCluster) assert.equal(r.options.deletedWith, start.urn, `${r.type} ${r.name}`);
+    assert.ok(helmReleases(stack.resources).every((r) => !r.options.retainOnDelete), "retainOnDelete would also skip deletes on replacement/removal");
+    // Helm releases are replaced only on a new name/namespace (pulumi-kubernetes helm_release.go Diff
+    // forceNewFields ".name", ".namespace"): fixed strings here.
+    for (const r of helmReleases(stack.resources)) assert.equal(typeof r.inputs.name, "string");
+  });
+
+  it("when cpus or memoryMb change, then the profile is recreated on purpose (minikube start would only warn and keep the old size)", () => {
+    const start = resource((r) => r.name === "cluster-start");
+    assert.deepEqual(start.inputs.triggers, ["todo-platform", "docker", "v1.33.1", "calico", 4, 8192]);
   });
 
   it("when the stack runs, then one image per service is built in Minikube with a content-hash tag", () => {

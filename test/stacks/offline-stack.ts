@@ -19,6 +19,24 @@ export interface RecordedResource {
   custom: boolean;
   /** Inputs as registered; secret values stay wrapped (see isSecretValue). */
   inputs: Record<string, unknown>;
+  /** The resource options that decide what a real `pulumi up`/`destroy` does with it. */
+  options: ResourceOptionsRecord;
+}
+
+/** Resource options as the engine receives them (only those set). */
+export interface ResourceOptionsRecord {
+  deleteBeforeReplace?: boolean;
+  retainOnDelete?: boolean;
+  protect?: boolean;
+  ignoreChanges?: string[];
+  replaceOnChanges?: string[];
+  /** URN of the resource whose deletion makes deleting this one unnecessary. */
+  deletedWith?: string;
+  customTimeouts?: { create?: string; update?: string; delete?: string };
+  /** Explicit and input-carried dependencies (URNs). */
+  dependsOn?: string[];
+  /** Set when the resource has a replacement trigger. */
+  replacementTrigger?: unknown;
 }
 
 export interface OfflineStack {
@@ -101,9 +119,16 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
       return { ...inputs, status: { name: inputs.name, namespace: inputs.namespace, status: "deployed" } };
     case "oci:core/instance:instance":
       return { ...inputs, publicIp: MOCK_PUBLIC_IP, privateIp: "10.0.0.10" };
+    case "oci:core/computecapacityreport:computecapacityreport":
+      return { ...inputs, shapeAvailabilities: mockCapacity(inputs) };
     default:
       return inputs;
   }
+}
+
+/** Capacity report answer under mocks: every AD has room (tests override per AD where they need to). */
+function mockCapacity(inputs: Record<string, unknown>): unknown[] {
+  return ((inputs.shapeAvailabilities ?? []) as Record<string, unknown>[]).map((s) => ({ ...s, availabilityStatus: "AVAILABLE", availableCount: "4" }));
 }
 
 function mockCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
@@ -112,6 +137,11 @@ function mockCall(token: string, inputs: Record<string, unknown>): Record<string
       return { availabilityDomains: [1, 2, 3].map((i) => ({ id: `ad-${i}`, name: `Uocm:EU-FRANKFURT-1-AD-${i}` })) };
     case "oci:core/getimages:getimages":
       return { images: [{ id: "ocid1.image.oc1..mock-aarch64", displayName: "Canonical-Ubuntu-24.04-aarch64-mock" }] };
+    case "oci:core/getinstance:getinstance":
+      return { id: inputs.instanceId, publicIp: MOCK_PUBLIC_IP };
+    // The kubeconfig is re-read on every run through pulumi-command's `local.run` invoke.
+    case "command:local:run":
+      return { ...inputs, stdout: /config view/.test(String(inputs.command)) ? MOCK_KUBECONFIG : "", stderr: "" };
     default:
       return inputs;
   }
@@ -145,6 +175,14 @@ export async function runOfflineStack(stack: "local" | "cloud", configOverrides:
     getCustom(): boolean;
     getDependenciesList(): string[];
     getObject(): unknown;
+    getDeletebeforereplace(): boolean;
+    getRetainondelete(): boolean | undefined;
+    getProtect(): boolean | undefined;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
+    getDeletedwith(): string;
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   };
   type Monitor = { registerResource(req: RegisterRequest, cb: (err: unknown, res?: { getUrn(): string }) => void): Promise<void> };
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
@@ -160,6 +198,7 @@ export async function runOfflineStack(stack: "local" | "cloud", configOverrides:
           dependencies: req.getDependenciesList(),
           custom: req.getCustom(),
           inputs: pulumi.runtime.deserializeProperties(req.getObject() as never) as Record<string, unknown>,
+          options: optionsOf(req),
         });
       }
       cb(err, res);
@@ -174,6 +213,34 @@ export async function runOfflineStack(stack: "local" | "cloud", configOverrides:
   // Every registration (including those waiting on Outputs) has reached the monitor.
   await pulumi.runtime.disconnect();
   return { resources: recorded, outputs };
+}
+
+function optionsOf(req: {
+  getDependenciesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getRetainondelete(): boolean | undefined;
+  getProtect(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getDeletedwith(): string;
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+}): ResourceOptionsRecord {
+  const o: ResourceOptionsRecord = {};
+  if (req.getDeletebeforereplace()) o.deleteBeforeReplace = true;
+  if (req.getRetainondelete()) o.retainOnDelete = true;
+  if (req.getProtect()) o.protect = true;
+  if (req.getIgnorechangesList().length) o.ignoreChanges = req.getIgnorechangesList();
+  if (req.getReplaceonchangesList().length) o.replaceOnChanges = req.getReplaceonchangesList();
+  if (req.getDeletedwith()) o.deletedWith = req.getDeletedwith();
+  const t = req.getCustomtimeouts();
+  if (t && (t.getCreate() || t.getUpdate() || t.getDelete())) {
+    o.customTimeouts = Object.fromEntries(Object.entries({ create: t.getCreate(), update: t.getUpdate(), delete: t.getDelete() }).filter(([, v]) => v));
+  }
+  if (req.getDependenciesList().length) o.dependsOn = req.getDependenciesList();
+  const trigger = req.getReplacementTrigger();
+  if (trigger !== undefined) o.replacementTrigger = trigger.toJavaScript();
+  return o;
 }
 
 /** An Output's value, wrapped as a secret value when the Output is secret. */

@@ -13,7 +13,7 @@ const root = join(__dirname, "..", "..");
 
 interface Rendered {
   dir: string;
-  resources: { type: string; name: string; parent?: string; inputs: unknown }[];
+  resources: { type: string; name: string; parent?: string; inputs: unknown; options: Record<string, any> }[];
   objects: { kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; [k: string]: any }[];
   text: string;
 }
@@ -40,6 +40,24 @@ for (const stack of ["local", "cloud"] as const) {
       assert.ok(r.resources.length > 50, `${r.resources.length} resources`);
       for (const x of r.resources) assert.ok(x.type && x.name && "inputs" in x, JSON.stringify(x).slice(0, 200));
       assert.ok(r.resources.some((x) => x.type === "kubernetes:helm.sh/v3:Release"));
+    });
+
+    it("when rendered, then resources.json shows the options that decide a real run: delete-first replacement, protection, ignored changes, timeouts, deletedWith, dependsOn", () => {
+      const byName = (n: string) => r.resources.find((x) => x.name === n)!;
+      for (const x of r.resources) assert.equal(typeof x.options, "object", x.name);
+      const lifecycle = stack === "local" ? byName("cluster-start") : byName("cluster-node-0");
+      assert.equal(lifecycle.options.deleteBeforeReplace, true);
+      if (stack === "local") {
+        assert.deepEqual(lifecycle.options.customTimeouts, { create: "20m" });
+      } else {
+        assert.equal(lifecycle.options.protect, true);
+        assert.deepEqual(lifecycle.options.ignoreChanges.sort(), ["availabilityDomain", "sourceDetails.sourceId"]);
+      }
+      const releases = r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release");
+      for (const rel of releases) {
+        assert.match(rel.options.deletedWith, new RegExp(`::${lifecycle.name}$`), rel.name);
+        assert.ok(rel.options.dependsOn.length > 0, `${rel.name} dependsOn its namespace`);
+      }
     });
 
     it("when rendered, then the YAML holds six Deployments (the Dapr apps annotated), the Dapr resources and the Helm releases", () => {

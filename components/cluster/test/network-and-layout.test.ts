@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cidrProblem, ingressRules, PROTOCOL } from "../oci-network";
-import { layoutProblems, resolveAvailabilityDomain, type NodeLayout } from "../node-layout";
+import { pickAvailabilityDomain, layoutProblems, resolveAvailabilityDomain, type NodeLayout } from "../node-layout";
 
 const layout = (patch: Partial<NodeLayout> = {}): NodeLayout => ({
   availabilityDomains: ["1"],
@@ -79,5 +79,17 @@ describe("node layout", () => {
     assert.equal(resolveAvailabilityDomain("2", ads), "Uocm:EU-FRANKFURT-1-AD-2");
     assert.equal(resolveAvailabilityDomain("Uocm:EU-FRANKFURT-1-AD-3", ads), "Uocm:EU-FRANKFURT-1-AD-3");
     assert.throws(() => resolveAvailabilityDomain("3", ads), /region has 2 availability domain/);
+  });
+
+  it("when no listed AD has A1 capacity for every node, then the first is kept and the reason names each AD's answer and what to do", () => {
+    const reports = [
+      { availabilityDomain: "AD-1", status: "OUT_OF_HOST_CAPACITY", availableCount: 0 },
+      { availabilityDomain: "AD-2", status: "AVAILABLE", availableCount: 1 },
+    ];
+    const none = pickAvailabilityDomain(reports, 2, "VM.Standard.A1.Flex");
+    assert.equal(none.hasCapacity, false);
+    assert.equal(none.availabilityDomain, "AD-1");
+    assert.match(none.reason, /AD-1: OUT_OF_HOST_CAPACITY; AD-2: AVAILABLE \(1 free\): no AD has room for 2 node\(s\).*Out of host capacity.*pulumi up/);
+    assert.equal(pickAvailabilityDomain(reports, 1, "VM.Standard.A1.Flex").availabilityDomain, "AD-2");
   });
 });
