@@ -11,9 +11,19 @@ export interface LocalBuild {
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Run in `services/`: the Dockerfile and the build context are both that folder. */
+/**
+ * Run in `services/`: the Dockerfile and the build context are both that folder. A failed build can
+ * exit 0: kubernetes/minikube v1.38.1 `pkg/minikube/machine/build_images.go` logs "Failed to build
+ * image for profile …" and returns nil (kubernetes/minikube#16576). So the command then asks the node's
+ * runtime for the tag (`minikube image ls`: the runtime's RepoTags, `docker.io/`-qualified by CRI
+ * runtimes, `localhost/` by podman/cri-o) and fails the resource when it is absent: `pulumi up` stops at
+ * the build, and the next run builds again (a failed create is not recorded in the state).
+ */
 export function minikubeBuildCommand(b: LocalBuild): string {
-  return `minikube -p ${q(b.profile)} image build -t ${q(b.image)} --build-opt ${q(`build-arg=SERVICE=${b.service}`)} -f Dockerfile .`;
+  const build = `minikube -p ${q(b.profile)} image build -t ${q(b.image)} --build-opt ${q(`build-arg=SERVICE=${b.service}`)} -f Dockerfile .`;
+  const listed = `minikube -p ${q(b.profile)} image ls | grep -qxF -e ${q(b.image)} -e ${q(`docker.io/${b.image}`)} -e ${q(`localhost/${b.image}`)}`;
+  const fail = `{ echo ${q(`minikube image build exited 0 but ${b.image} is not in the node's image store (kubernetes/minikube#16576): the build failed, see its output above`)} >&2; exit 1; }`;
+  return `${build} && { ${listed} || ${fail}; }`;
 }
 
 /** Removes the image from the node on destroy/replace; a missing image is not an error. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import { BASH } from "../cluster/shell";
 import { imageRepository, minikubeBuildCommand, minikubeRemoveCommand, registryBuildCommand } from "./build-commands";
 
 export type ImageBuildTarget =
@@ -53,6 +54,7 @@ export class ServiceImage extends pulumi.ComponentResource {
               dir: args.servicesDir,
               create: minikubeBuildCommand({ profile: t.profile, image: ref, service: args.service }),
               delete: minikubeRemoveCommand({ profile: t.profile, image: ref }),
+              interpreter: BASH,
               triggers: [args.tag],
             },
             // The image lands in the cluster's node: the cluster (opts.dependsOn) must be up first.
@@ -64,6 +66,7 @@ export class ServiceImage extends pulumi.ComponentResource {
               dir: args.servicesDir,
               create: registryBuildCommand({ registry: t.server, username: t.username, image: ref, service: args.service, platform: t.platform }),
               stdin: pulumi.secret(t.password),
+              interpreter: BASH,
               triggers: [args.tag],
             },
             { parent: this, dependsOn: opts?.dependsOn },

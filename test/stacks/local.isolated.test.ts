@@ -80,9 +80,10 @@ describe("local stack (Minikube) under mocks", () => {
     assert.equal(builds.length, 6);
     for (const a of apps) {
       const b = builds.find((x) => x.name === `app-image-${a.id}-build`)!;
-      assert.match(String(b.inputs.create), new RegExp(`^minikube -p 'todo-platform' image build -t 'todo-platform/${a.id}:[a-f0-9]{12}' --build-opt 'build-arg=SERVICE=${a.id}' -f Dockerfile \\.$`));
+      assert.match(String(b.inputs.create), new RegExp(`^minikube -p 'todo-platform' image build -t 'todo-platform/${a.id}:[a-f0-9]{12}' --build-opt 'build-arg=SERVICE=${a.id}' -f Dockerfile \\. && \\{ minikube -p 'todo-platform' image ls `));
       const tag = /:([a-f0-9]{12})'/.exec(String(b.inputs.create))![1];
       assert.deepEqual(b.inputs.triggers, [tag]);
+      assert.deepEqual(b.inputs.interpreter, ["bash", "-c"], "quotes and || true need bash, not cmd /C");
       assert.ok(b.dependencies.includes(resource((r) => r.type === "pulumi:providers:kubernetes").urn), "minikube image build runs once the profile is up");
       assert.equal(one("Deployment", a.id).spec.template.spec.containers[0].image, `todo-platform/${a.id}:${tag}`);
     }
