@@ -98,6 +98,11 @@ export function traefikValues(o: TraefikValuesOptions) {
   const onNode = o.nodeHost !== undefined;
   return {
     deployment: { replicas: 1 },
+    // On the node's ports (Minikube, one node) the chart's default roll (traefik-helm-chart v37.1.2
+    // values.yaml `updateStrategy.rollingUpdate: maxUnavailable: 0, maxSurge: 1`) starts the new pod
+    // first, and it can never bind hostPort 80/443 held by the old one: every upgrade stalls
+    // (kubernetes/minikube#12904, traefik/traefik-helm-chart#732). Old pod first, then the new one.
+    ...(onNode ? { updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } } } : {}),
     ingressClass: { enabled: true, isDefaultClass: true, name: o.ingressClassName },
     providers: {
       kubernetesIngress: { enabled: true, publishedService: { enabled: !onNode } },

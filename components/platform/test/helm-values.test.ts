@@ -11,6 +11,8 @@ describe("Helm values", () => {
     assert.deepEqual(v.ports, { web: { hostPort: 80 }, websecure: { tls: { enabled: true }, hostPort: 443 } });
     assert.equal(v.providers.kubernetesIngress.publishedService.enabled, false);
     assert.deepEqual(v.additionalArguments, ["--providers.kubernetesingress.ingressendpoint.hostname=todo-app.local"]);
+    // One node, hostPorts: a surge pod could never bind 80/443 (chart default maxSurge 1, maxUnavailable 0).
+    assert.deepEqual(v.updateStrategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
   });
 
   it("when Traefik runs on k3s, then its LoadBalancer Service (ServiceLB on the node's 80/443) is published into the Ingress status", () => {
@@ -19,6 +21,7 @@ describe("Helm values", () => {
     assert.deepEqual(v.ports, { websecure: { tls: { enabled: true } } }, "websecure terminates TLS for the app Ingress; no empty `web: {}` (a no-op)");
     assert.equal(v.providers.kubernetesIngress.publishedService.enabled, true);
     assert.equal("additionalArguments" in v, false);
+    assert.equal("updateStrategy" in v, false, "k3s ServiceLB holds the node ports, not the Traefik pod: the chart's surge roll works");
     assert.deepEqual(v.ingressClass, { enabled: true, isDefaultClass: true, name: "traefik" });
     // The chart's ServiceMonitor targets the dedicated metrics Service.
     assert.deepEqual(v.metrics.prometheus, { service: { enabled: true }, serviceMonitor: { enabled: true } });
