@@ -96,6 +96,8 @@ new TodoApp("app", {
           username: config.registry.username,
           password: secrets.registryPassword!,
           platform: "linux/arm64",
+          ociCompartmentId: config.oci.compartmentId,
+          repositoryPath: "todo-platform",
         },
   replicas: perApp((id) => replicasOf(config, id)),
   resources: perApp((id) => serviceResourcesOf(config, id)),

@@ -39,14 +39,32 @@ export interface RegistryBuild {
   platform: string;
 }
 
+/** What to install when the builder cannot build for `platform` (an amd64 host has no arm64 emulation). */
+export function emulationFix(platform: string): string {
+  const arch = platform.split("/")[1] ?? platform;
+  return (
+    `docker buildx cannot build ${platform} on this host. Install QEMU user emulation (binfmt_misc) and use a ` +
+    `docker-container builder: \`docker run --privileged --rm tonistiigi/binfmt --install ${arch}\` then ` +
+    "`docker buildx create --use --name todo-builder` (GitHub Actions: docker/setup-qemu-action + docker/setup-buildx-action)"
+  );
+}
+
 /**
  * Run in `services/`. The registry password arrives on the command's stdin and goes straight to
- * `docker login --password-stdin`: never echoed, never on a command line.
+ * `docker login --password-stdin`: never echoed, never on a command line. Then:
+ * - the tag is a content hash, so an image already in the registry IS this build: it is not rebuilt
+ *   (a rollback to an earlier commit reuses its images instead of re-building them under emulation);
+ * - otherwise the builder must list the target platform (`docker buildx inspect --bootstrap`), else the
+ *   command stops naming the fix, before a build that would fail deep inside `npm ci` under no emulation.
  */
 export function registryBuildCommand(b: RegistryBuild): string {
+  const inspect = `docker buildx imagetools inspect ${q(b.image)} >/dev/null 2>&1`;
+  const canBuild = `docker buildx inspect --bootstrap | grep -E '^Platforms:' | grep -qF ${q(b.platform)}`;
+  const build = `docker buildx build --platform ${q(b.platform)} --build-arg ${q(`SERVICE=${b.service}`)} -t ${q(b.image)} -f Dockerfile --push .`;
   return [
     `docker login ${q(b.registry)} --username ${q(b.username)} --password-stdin`,
-    `docker buildx build --platform ${q(b.platform)} --build-arg ${q(`SERVICE=${b.service}`)} -t ${q(b.image)} -f Dockerfile --push .`,
+    `if ${inspect}; then echo ${q(`${b.image} is already in the registry (content-hash tag): not rebuilt`)} >&2; ` +
+      `else { ${canBuild} || { echo ${q(emulationFix(b.platform))} >&2; exit 1; }; } && ${build}; fi`,
   ].join(" && ");
 }
 

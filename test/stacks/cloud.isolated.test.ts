@@ -336,6 +336,16 @@ describe("cloud stack (stacks/index.ts with Pulumi.cloud.yaml) under mocks", () 
       assert.doesNotMatch(b.inputs.create, /ocir-auth-token/);
       assert.ok(isSecretValue(b.inputs.stdin), "the registry password is a secret on stdin");
     }
+    // One OCIR repository per service in the stack's compartment, created before its push.
+    const repos = byType("oci:artifacts/containerRepository:ContainerRepository");
+    assert.equal(repos.length, 6);
+    for (const r of repos) {
+      assert.equal(r.inputs.compartmentId, "ocid1.compartment.oc1..replace-me");
+      assert.match(r.inputs.displayName, /^todo-platform\/[a-z-]+$/);
+      assert.equal(r.inputs.isPublic, false);
+      const service = r.inputs.displayName.split("/")[1];
+      assert.ok(dependencyNames(`app-image-${service}-build`).includes(r.name), `${service}: the build waits for its repository`);
+    }
     for (const d of byType("kubernetes:apps/v1:Deployment").filter((r) => r.name.startsWith("app-")).map(specOf)) {
       assert.match(d.spec.template.spec.containers[0].image, /^fra\.ocir\.io\//);
       assert.ok(d.spec.template.spec.imagePullSecrets?.length >= 1, `${d.metadata.name} pulls with an image pull secret`);

@@ -63,8 +63,9 @@ describe("image build commands", () => {
 
   it("when built for the registry, then it is an arm64 buildx push after a stdin login, with no password on the command line", () => {
     const cmd = registryBuildCommand({ registry: "fra.ocir.io", username: "ns/me", image: "fra.ocir.io/ns/todo-platform/backend:abc", service: "backend", platform: "linux/arm64" });
-    assert.match(cmd, /^docker login 'fra\.ocir\.io' --username 'ns\/me' --password-stdin && docker buildx build --platform 'linux\/arm64' /);
-    assert.match(cmd, / --push \.$/);
+    assert.match(cmd, /^docker login 'fra\.ocir\.io' --username 'ns\/me' --password-stdin && /);
+    assert.match(cmd, /docker buildx build --platform 'linux\/arm64' .* --push \.; fi$/);
+    // test/shell/registry-build.test.ts runs it against a stub docker (existing tag, no arm64 builder).
     assert.doesNotMatch(cmd, /PASSWORD|--password /);
   });
 });
