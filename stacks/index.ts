@@ -138,4 +138,6 @@ export const hostsEntry =
 export const publicIp = cloud?.publicIp;
 export const sshCommand = cloud?.sshCommand;
 export const availabilityDomain = cloud?.availabilityDomainChoice;
+/** CI opens this NSG to its runner for one job (scripts/ci-cluster-access.sh). */
+export const ciAccessNsgId = cloud?.ciAccessNsgId;
 export const kubeconfig = cloud ? pulumi.secret(cloud.kubeconfig) : undefined;

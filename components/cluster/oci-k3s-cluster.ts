@@ -54,6 +54,8 @@ export class OciK3sCluster extends pulumi.ComponentResource {
   /** Public IP of the server node (HTTP/HTTPS ingress and the Kubernetes API). */
   public readonly publicIp: pulumi.Output<string>;
   public readonly sshCommand: pulumi.Output<string>;
+  /** The NSG CI opens for its runner's address for the length of one job (see OciNetwork). */
+  public readonly ciAccessNsgId: pulumi.Output<string>;
   /** The AD the nodes launch in and why (capacity report answers). */
   public readonly availabilityDomainChoice: pulumi.Output<string>;
   /** Deleting this resource deletes the cluster (k3s and its disk): in-cluster resources are `deletedWith` it. */
@@ -147,7 +149,7 @@ export class OciK3sCluster extends pulumi.ComponentResource {
             shape: A1_SHAPE,
             shapeConfig: { ocpus: node.ocpus, memoryInGbs: node.memoryGbs },
             sourceDetails: { sourceType: "image", sourceId: imageId, bootVolumeSizeInGbs: String(args.bootVolumeSizeGbs) },
-            createVnicDetails: { subnetId: network.subnetId, assignPublicIp: "true" },
+            createVnicDetails: { subnetId: network.subnetId, assignPublicIp: "true", nsgIds: [network.ciAccessNsgId] },
             // Only the public key: every secret travels later over SSH, never through user data.
             metadata: { ssh_authorized_keys: args.sshPublicKey },
             preserveBootVolume: false,
@@ -246,6 +248,7 @@ export class OciK3sCluster extends pulumi.ComponentResource {
     this.kubeconfig = pulumi.secret(pulumi.all([fetchKubeconfig.stdout, currentIp]).apply(([raw, ip]) => rewriteKubeconfigServer(raw, ip)));
     this.sshCommand = pulumi.interpolate`ssh ${sshUser}@${currentIp}`;
     this.lifecycle = server;
+    this.ciAccessNsgId = network.ciAccessNsgId;
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {

