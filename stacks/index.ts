@@ -13,9 +13,18 @@ import { cloudBackupArgs } from "../components/backup/backup-settings";
 import { PostgresBackup } from "../components/backup/postgres-backup";
 import { Observability } from "../components/observability/observability";
 import { INGRESS_CLASS, NAMESPACES, Platform, type BrokerChoice } from "../components/platform/platform";
+import { formatFindings, preflightFindings, programRunsPreflight } from "../scripts/preflight/checks";
+import { probe } from "../scripts/preflight/probes";
 import { loadStackConfig, replicasOf, serviceResourcesOf } from "./config";
 
 const { config, secrets } = loadStackConfig();
+
+// The preflight (`npm run preflight -- --stack <s>`), also at the start of every real `pulumi up`:
+// a missing tool or secret stops the run here, named with its fix, before anything is created.
+if (programRunsPreflight({ hasEngine: pulumi.runtime.hasEngine(), dryRun: pulumi.runtime.isDryRun(), env: process.env })) {
+  const findings = preflightFindings(config.stack, probe(config.stack, join(__dirname, "..")));
+  if (findings.some((f) => !f.ok)) throw new Error(`${formatFindings(config.stack, findings)}\n(TODO_PLATFORM_SKIP_PREFLIGHT=1 skips this check)`);
+}
 const servicesDir = join(__dirname, "..", "services");
 const APP_NAMESPACE = "todo";
 

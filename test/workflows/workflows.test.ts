@@ -195,8 +195,8 @@ jobs:
 
     it("when code is pushed or a pull request opens, then CI runs, and a newer commit cancels the older run of the same ref", () => {
       assert.deepEqual(Object.keys(ci().on).sort(), ["pull_request", "push"]);
-      assert.equal(ci().concurrency["cancel-in-progress"], true);
-      assert.match(ci().concurrency.group, /github\.ref/);
+      assert.equal(ci().concurrency!["cancel-in-progress"], true);
+      assert.match(ci().concurrency!.group, /github\.ref/);
     });
 
     it("when the test job runs, then it installs the browser and promtool and runs lint, typecheck and the tests in order", () => {
