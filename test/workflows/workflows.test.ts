@@ -458,9 +458,14 @@ jobs:
     const runs = () => e2e().steps.map((s) => s.run ?? "");
     const at = (pattern: RegExp) => runs().findIndex((r) => pattern.test(r));
 
-    it("when a pull request opens or someone dispatches it, then the end-to-end job runs with pinned tool versions", () => {
+    it("when a pull request or a push to main touches the program, services or workflows (or someone dispatches it), then the end-to-end job runs with pinned tool versions", () => {
       const w = workflow("e2e-minikube.yml").workflow;
-      assert.deepEqual(Object.keys(w.on).sort(), ["pull_request", "workflow_dispatch"]);
+      assert.deepEqual(Object.keys(w.on).sort(), ["pull_request", "push", "workflow_dispatch"]);
+      const on = w.on as Record<string, { paths?: string[]; branches?: string[] } | null>;
+      assert.deepEqual(on.push?.branches, ["main"]);
+      for (const trigger of ["pull_request", "push"]) {
+        for (const path of ["stacks/**", "components/**", "services/**", ".github/workflows/**", "Pulumi.local.yaml"]) assert.ok(on[trigger]?.paths?.includes(path), `${trigger} on ${path}`);
+      }
       assert.match(String(w.env?.MINIKUBE_VERSION), /^v\d+\.\d+\.\d+$/);
       assert.match(String(w.env?.KUBECTL_VERSION), /^v\d+\.\d+\.\d+$/);
       assert.match(runs().join("\n"), /sha256sum --check/);
@@ -479,15 +484,32 @@ jobs:
       assert.ok(workflow("e2e-minikube.yml").workflow.env?.PULUMI_CONFIG_PASSPHRASE);
     });
 
-    it("when anything fails, then diagnostics (incl. daprd logs) are uploaded before the always-run destroy removes the cluster", () => {
+    it("when the stack is up, then the preflight ran first, a second pulumi up expects no changes, and an upgrade rolls out under a looping smoke journey that must not fail once", () => {
+      const preflight = at(/npm run preflight -- --stack local/);
+      const up = at(/^pulumi up -s local --yes --skip-preview --non-interactive$/);
+      const second = at(/pulumi up -s local .*--expect-no-changes/);
+      const upgrade = at(/e2e upgrade/);
+      const smoke = at(/^npm run smoke -- "\$APP_URL"$/);
+      assert.ok(preflight >= 0 && preflight < up && up < smoke && smoke < second && second < upgrade, [preflight, up, smoke, second, upgrade].join(","));
+      const script = runs()[upgrade];
+      assert.match(script, />> services\/backend\/src\/main\.ts/, "a source change is a new content-hash image");
+      assert.ok(script.indexOf("npm run -s smoke") < script.indexOf("pulumi up -s local"), "the journey loops while pulumi up rolls the Deployment");
+      assert.match(script, /\[ "\$fails" -ne 0 \]/);
+      assert.match(script, /kubectl -n todo rollout status deployment\/backend/);
+    });
+
+    it("when the run ends, then diagnostics (incl. daprd logs) are always uploaded, then destroy runs after minikube stop and leaves no resource and no profile", () => {
       const steps = e2e().steps;
       const diagnostics = at(/kubectl logs .*--all-containers/);
       const upload = stepIndex(e2e(), (s) => usesAction(s, "actions/upload-artifact"));
-      const destroy = at(/pulumi destroy -s local --yes/);
-      assert.ok(diagnostics >= 0 && upload > diagnostics && destroy > upload);
-      assert.equal(steps[diagnostics].if, "failure()");
-      assert.equal(steps[upload].if, "failure()");
-      assert.equal(steps[destroy].if, "always()");
+      const stopThenDestroy = at(/minikube -p "\$profile" stop[\s\S]*pulumi destroy -s local --yes/);
+      const cleanup = stepIndex(e2e(), (s) => s.if === "failure()" && /pulumi destroy -s local --yes/.test(s.run ?? ""));
+      assert.ok(diagnostics >= 0 && upload > diagnostics && stopThenDestroy > upload && cleanup > stopThenDestroy, [diagnostics, upload, stopThenDestroy, cleanup].join(","));
+      assert.equal(steps[diagnostics].if, "always()");
+      assert.equal(steps[upload].if, "always()");
+      assert.equal(steps[stopThenDestroy].if, undefined);
+      assert.match(runs()[stopThenDestroy], /resources left in the state/);
+      assert.match(runs()[stopThenDestroy], /still exists after destroy/);
       assert.match(runs()[diagnostics], /describe pods/);
       assert.match(runs()[diagnostics], /get pods --all-namespaces/);
     });
