@@ -54,7 +54,16 @@ wait_for_api() {
   return 1
 }
 
-if [ "$(installed_version)" = "${K3S_VERSION}" ] && systemctl is-active --quiet k3s; then
+# Never downgrade: Kubernetes does not support it. A rollback to an older commit (or an older
+# oci.k3sVersion) keeps the newer k3s that runs; only the app goes back.
+running=$(installed_version)
+if [ -n "${running}" ] && [ "${running}" != "${K3S_VERSION}" ] \
+  && [ "$(printf '%s\n' "${running}" "${K3S_VERSION}" | sort -V | tail -n 1)" = "${running}" ]; then
+  echo "k3s ${running} runs, newer than the requested ${K3S_VERSION}: kept (k3s is never downgraded)" >&2
+  K3S_VERSION=${running}
+fi
+
+if [ "${running}" = "${K3S_VERSION}" ] && systemctl is-active --quiet k3s; then
   echo "k3s ${K3S_VERSION} already running"
 else
   install_server
