@@ -134,7 +134,7 @@ new Observability(
 
 // ---- Nightly backups of the in-cluster PostgreSQL to OCI Object Storage (docs/RUNBOOKS.md).
 if (config.stack === "cloud" && config.database.mode === "in-cluster")
-  new PostgresBackup("backup", cloudBackupArgs({ provider, compartmentId: config.oci.compartmentId, objectStorageNamespace: config.registry.namespace, region: new pulumi.Config("oci").require("region"), postgresImage: config.images.postgres, dataNamespace: NAMESPACES.data, settings: config.backup, accessKeyId: secrets.backupAccessKeyId, secretKey: secrets.backupSecretKey }), { dependsOn: platform.ready });
+  new PostgresBackup("backup", cloudBackupArgs({ provider, compartmentId: config.oci.compartmentId, objectStorageNamespace: config.registry.namespace, region: new pulumi.Config("oci").require("region"), postgresImage: config.images.postgres, dataNamespace: NAMESPACES.data, settings: config.backup, accessKeyId: secrets.backupAccessKeyId, secretKey: secrets.backupSecretKey }), { ...inCluster, dependsOn: platform.ready });
 
 // ---- Outputs
 const scheme = config.stack === "cloud" ? "https" : "http";

@@ -53,6 +53,10 @@ for (const stack of ["local", "cloud"] as const) {
         assert.equal(lifecycle.options.protect, true);
         assert.deepEqual(lifecycle.options.ignoreChanges.sort(), ["availabilityDomain", "sourceDetails.sourceId"]);
       }
+      // Every in-cluster resource (the backup's included) goes with the cluster: destroy needs no cluster access.
+      const inCluster = r.resources.filter((x) => x.type.startsWith("kubernetes:"));
+      const missing = inCluster.filter((x) => !String(x.options.deletedWith ?? "").endsWith(`::${lifecycle.name}`)).map((x) => `${x.type} ${x.name}`);
+      assert.deepEqual(missing, [], "in-cluster resources not deletedWith the cluster");
       const releases = r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release");
       for (const rel of releases) {
         assert.match(rel.options.deletedWith, new RegExp(`::${lifecycle.name}$`), rel.name);
