@@ -31,6 +31,8 @@ export interface ProbeResults {
   availableMemoryMiB?: number;
   /** `minikube.memoryMb` of the stack. */
   requiredMemoryMiB?: number;
+  /** The profile already exists (`minikube status` answers): its memory is allocated already. */
+  profileExists?: boolean;
   /** `docker buildx inspect` output (cloud; no --bootstrap: the preflight starts nothing). */
   buildxInspect?: string;
   /** Stack config keys that are set (`pulumi config --json`), secret or not; undefined when unreadable. */
@@ -86,7 +88,9 @@ export function preflightFindings(stack: StackName, p: ProbeResults): Finding[] 
     if (p.driver === "docker" || p.driver === "podman") {
       add(`${p.driver} engine`, p.driverVersion !== undefined, p.driverVersion ?? "not running or not installed", `start ${p.driver} (Docker Desktop, or: sudo systemctl start ${p.driver})`);
     }
-    if (p.requiredMemoryMiB !== undefined) {
+    if (p.requiredMemoryMiB !== undefined && p.profileExists) {
+      add("memory for the profile", true, `profile exists (minikube.memoryMb = ${p.requiredMemoryMiB} already allocated)`);
+    } else if (p.requiredMemoryMiB !== undefined) {
       const enough = p.availableMemoryMiB !== undefined && p.availableMemoryMiB >= p.requiredMemoryMiB;
       add(
         "memory for the profile",

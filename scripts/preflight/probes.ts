@@ -62,7 +62,7 @@ export function probe(stack: StackName, root: string, run: Runner = execRunner):
       configError = (err as Error).message;
     }
   }
-  const minikubeSettings = (plain.minikube ?? {}) as { driver?: string; memoryMb?: number };
+  const minikubeSettings = (plain.minikube ?? {}) as { driver?: string; memoryMb?: number; profile?: string };
   const driver = stack === "local" && plain.kubeContext === undefined ? (minikubeSettings.driver ?? "docker") : undefined;
   const pinned = existsSync(join(root, ".github", "pulumi-version")) ? readFileSync(join(root, ".github", "pulumi-version"), "utf8") : "";
   return {
@@ -78,6 +78,8 @@ export function probe(stack: StackName, root: string, run: Runner = execRunner):
           driverVersion: driver === "docker" || driver === "podman" ? run(driver, ["version", "--format", "{{.Server.Version}}"]) : undefined,
           availableMemoryMiB: driver ? availableMemoryMiB(run, driver) : undefined,
           requiredMemoryMiB: driver ? (minikubeSettings.memoryMb ?? 8192) : undefined,
+          // A running or stopped profile answers with its host state; a missing one prints nothing useful.
+          profileExists: driver ? /^(Running|Stopped|Paused)$/.test(run("minikube", ["-p", minikubeSettings.profile ?? "todo-platform", "status", "--format", "{{.Host}}"]) ?? "") : undefined,
         }
       : { buildxInspect: run("docker", ["buildx", "inspect"]) }),
     configKeys,

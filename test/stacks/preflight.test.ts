@@ -38,6 +38,12 @@ describe("preflight", () => {
     assert.match(m[3].fix!, /^give the engine more memory, or lower it: pulumi config set --path 'todo-platform:minikube\.memoryMb' 5120 -s local$/);
   });
 
+  it("when the profile already runs (a second pulumi up), then its allocated memory is not asked for again", () => {
+    // MemAvailable then excludes the running node's memory: checking it again would fail every later up.
+    assert.deepEqual(missing({ ...healthyLocal, availableMemoryMiB: 1000, profileExists: true }), []);
+    assert.equal(missing({ ...healthyLocal, availableMemoryMiB: 1000, profileExists: false })[0].check, "memory for the profile");
+  });
+
   it("when the CLI is newer than the pinned one, then it passes (noted), when bash is missing on Windows, then WSL2 is the fix", () => {
     assert.deepEqual(missing({ ...healthyLocal, pulumi: "v3.250.1" }), []);
     const [bash] = missing({ ...healthyLocal, platform: "win32", bash: undefined });
@@ -77,7 +83,7 @@ describe("preflight", () => {
     assert.deepEqual(p.requiredKeys.map((k) => k.key), ["sshPrivateKey", "registryPassword", "brokerPassword"]);
     probe("local", root, recording);
     assert.ok(commands.length >= 5);
-    for (const c of commands) assert.match(c, /^(bash -c echo \$BASH_VERSION|pulumi version|minikube version --short|kubectl version --client -o yaml|docker (version|info) --format \S+|docker buildx inspect)$/, c);
+    for (const c of commands) assert.match(c, /^(bash -c echo \$BASH_VERSION|pulumi version|minikube version --short|kubectl version --client -o yaml|docker (version|info) --format \S+|docker buildx inspect|minikube -p todo-platform status --format \{\{\.Host\}\})$/, c);
   });
 
   it("when a secret was set with pulumi config set --secret, then the stack file's `secure:` entry counts as set", () => {
