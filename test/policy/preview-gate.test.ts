@@ -8,7 +8,8 @@ const root = join(__dirname, "..", "..");
 describe("policy gate: pulumi preview runs the policy pack", () => {
   it("when preview.yml previews the cloud stack, then pulumi/actions gets policyPacks: policy", () => {
     const w = parse(readFileSync(join(root, ".github/workflows/preview.yml"), "utf8")) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
-    const steps = Object.values(w.jobs).flatMap((j) => j.steps).filter((s) => s.uses?.startsWith("pulumi/actions@"));
+    // The steps that run a Pulumi command (another pulumi/actions step only installs the pinned CLI).
+    const steps = Object.values(w.jobs).flatMap((j) => j.steps).filter((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command !== undefined);
     assert.equal(steps.length, 1);
     // pulumi/actions v7.0.0 action.yml: input `policyPacks` → one `--policy-pack` per entry (src/config.ts).
     assert.match(steps[0]!.uses!, /^pulumi\/actions@v7/);
