@@ -30,6 +30,19 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 const errorBody = (code: string, message: string) => ({ error: { code, message, details: null } });
 
+const FORWARDED_HEADERS = /^(x-forwarded-|x-real-ip$|forwarded$)/;
+
+/**
+ * The gateway is the edge: whatever forwarding headers a client sent are dropped before `xfwd` writes
+ * the real peer address. The services trust X-Forwarded-For from loopback (this gateway), so a kept
+ * client value would let anyone pick the address a per-address limit counts. Traefik does the same for
+ * peers outside `forwardedHeaders.trustedIPs` (traefik v3.5.0, pkg/middlewares/forwardedheaders/
+ * forwarded_header.go: ServeHTTP deletes every X-Forwarded-* and X-Real-Ip, then the proxy appends).
+ */
+function dropClientForwarding(req: IncomingMessage): void {
+  for (const name of Object.keys(req.headers)) if (FORWARDED_HEADERS.test(name)) delete req.headers[name];
+}
+
 /**
  * The one public port, in the role of the cluster Ingress: routes by path prefix from topology.ts,
  * proxies WebSocket upgrades on /ws, never forwards /internal/*, and adds the runtime's own
@@ -48,6 +61,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    dropClientForwarding(req);
     const path = new URL(req.url ?? "/", "http://gateway").pathname;
     if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (path === "/readyz") {
@@ -75,6 +89,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     });
   });
   server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    dropClientForwarding(req);
     const path = new URL(req.url ?? "/", "http://gateway").pathname;
     const appId = routeFor(routes, path);
     const target = appId === "websocket" ? opts.serviceUrl(appId) : undefined;
