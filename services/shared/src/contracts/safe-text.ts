@@ -12,6 +12,7 @@ export const STORABLE_TEXT_MESSAGE = "must not contain NUL characters or unpaire
 
 // NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one (no `u`
 // flag: the pattern looks at UTF-16 code units). `String.prototype.isWellFormed` is ES2024, past our lib.
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** True for a string that PostgreSQL text/jsonb and UTF-8 JSON can carry unchanged. */
