@@ -37,7 +37,7 @@ describe("frontend service", () => {
   });
 
   it("when the production web bundle is built, then it has no source map to serve", async () => {
-    const { default: viteConfig } = (await import("../vite.config.mts")) as { default: { build?: { sourcemap?: unknown } } };
+    const { default: viteConfig } = (await import("../vite.config.mjs")) as { default: { build?: { sourcemap?: unknown } } };
     assert.equal(viteConfig.build?.sourcemap, false);
   });
 

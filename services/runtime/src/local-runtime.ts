@@ -15,8 +15,10 @@ import { discoverServices, serviceCommand } from "./service-entry";
 export interface LocalRuntimeOptions {
   /** Port of the one public endpoint; 0 = any free port. */
   port: number;
-  /** Interface to bind; default all. */
+  /** Interface of the public port; default loopback. */
   host?: string;
+  /** Loopback port for `GET /metrics/<app-id>`; default any free one. */
+  metricsPort?: number;
   /** Use this PostgreSQL instead of starting the embedded one. */
   databaseUrl?: string;
   /**
@@ -51,6 +53,8 @@ export interface LocalRuntime {
   /** The public endpoint (like the cluster Ingress). */
   url: string;
   port: number;
+  /** Loopback-only: `${metricsUrl}/metrics/<app-id>` is what Prometheus would scrape from that pod. */
+  metricsUrl: string;
   databaseUrl: string;
   dapr: LocalDapr;
   services: AppId[];
@@ -152,7 +156,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     for (const appId of services) checks[appId] = httpCheck(() => (processes.get(appId)?.pid ? `${urls.get(appId)}/readyz` : undefined));
     const readiness = () => runChecks(checks);
 
-    const gateway: RunningGateway = await startGateway({ port: opts.port, host: opts.host, serviceUrl: (id) => urls.get(id), readiness, log });
+    const gateway: RunningGateway = await startGateway({ port: opts.port, host: opts.host ?? "127.0.0.1", metricsPort: opts.metricsPort ?? 0, serviceUrl: (id) => urls.get(id), readiness, log });
     // The gateway closes first so no new request reaches a stopping service.
     cleanups.push(() => gateway.stop());
     // Where operator tools (`npm run dead-letters`) find this runtime's services; no secret in it.
@@ -177,6 +181,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const runtime: LocalRuntime = {
       url: gateway.url,
       port: gateway.port,
+      metricsUrl: gateway.metricsUrl!,
       databaseUrl,
       dapr,
       services,

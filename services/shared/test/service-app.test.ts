@@ -57,6 +57,15 @@ describe("service app factory: headers, methods, database value errors", () => {
     }
   });
 
+  it("when /metrics is scraped directly, then it answers; through a proxy (X-Forwarded-For), then it does not exist", async () => {
+    const direct = await fetch(`${service.url}/metrics`);
+    assert.equal(direct.status, 200);
+    assert.match(await direct.text(), /# TYPE/);
+    const proxied = await fetch(`${service.url}/metrics`, { headers: { "x-forwarded-for": "203.0.113.9" } });
+    assert.equal(proxied.status, 404);
+    assert.doesNotMatch(await proxied.text(), /# TYPE/);
+  });
+
   it("when a route sets its own Cache-Control, then that one is kept", async () => {
     assert.equal((await fetch(`${service.url}/cached`)).headers.get("cache-control"), "public, max-age=60");
   });

@@ -75,7 +75,12 @@ export function createServiceApp(opts: ServiceAppOptions): Express {
     const ready = results.every(([, r]) => r === "ok");
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks: Object.fromEntries(results) });
   });
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", async (req, res, next) => {
+    // Prometheus scrapes the pod port directly. A request that came through a proxy — the cluster's
+    // Ingress (Traefik's proxy is Go's httputil.ReverseProxy with a Director, which always appends
+    // X-Forwarded-For; traefik v3.5.0 pkg/proxy/httputil/proxy.go) or the gateway of `npm start` (xfwd) —
+    // is from the public side, and the frontend's metrics would otherwise be public behind "/".
+    if (req.headers["x-forwarded-for"] !== undefined) return next();
     res.type(registry.contentType).send(await registry.metrics());
   });
 
