@@ -9,6 +9,8 @@ export const backendConfigSchema = baseConfigSchema
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     /** Sent outbox rows are kept this long for diagnosis, then deleted. */
     OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(24),
+    /** Tasks one user may hold (pending and completed); one more is a 403 `quota_exceeded`. */
+    MAX_TASKS_PER_USER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
     /** Failed logins per account, and per client address over all accounts, within AUTH_FAILURE_WINDOW_S; then 429. */
     AUTH_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
     AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
