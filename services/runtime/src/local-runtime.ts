@@ -115,6 +115,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const urls = new Map<AppId, string>();
     cleanups.push(() => Promise.all([...processes.values()].map((p) => p.stop())).then(() => undefined));
 
+    // Chosen before the services' ports, like them: a port-0 bind after they were picked (but before
+    // they listen) could be handed one of theirs.
+    const metricsPort = opts.metricsPort || (await freePort());
     for (const appId of services) {
       // Fixed up front and kept across restarts, like a Service's address in the cluster.
       const externalSidecar = opts.externalSidecars?.[appId];
@@ -156,7 +159,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     for (const appId of services) checks[appId] = httpCheck(() => (processes.get(appId)?.pid ? `${urls.get(appId)}/readyz` : undefined));
     const readiness = () => runChecks(checks);
 
-    const gateway: RunningGateway = await startGateway({ port: opts.port, host: opts.host ?? "127.0.0.1", metricsPort: opts.metricsPort ?? 0, serviceUrl: (id) => urls.get(id), readiness, log });
+    const gateway: RunningGateway = await startGateway({ port: opts.port, host: opts.host ?? "127.0.0.1", metricsPort, serviceUrl: (id) => urls.get(id), readiness, log });
     // The gateway closes first so no new request reaches a stopping service.
     cleanups.push(() => gateway.stop());
     // Where operator tools (`npm run dead-letters`) find this runtime's services; no secret in it.
