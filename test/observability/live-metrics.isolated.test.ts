@@ -10,6 +10,8 @@ import { runSmokeJourney } from "../../scripts/smoke/smoke-journey";
 // `GET /metrics/<app-id>` on the runtime's loopback metrics port is exactly what Prometheus scrapes from that service's pod.
 interface LocalRuntime {
   url: string;
+  /** Loopback-only listener with `GET /metrics/<app-id>` (never the public port). */
+  metricsUrl: string;
   services: string[];
   stop(): Promise<void>;
 }
