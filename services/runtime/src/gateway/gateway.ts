@@ -126,7 +126,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     req.url = "/metrics";
     proxy.web(req, res, { target, agent: upstream, xfwd: false });
   });
-  if (metricsServer) await listenOn(metricsServer, opts.metricsPort!, "127.0.0.1");
+  if (metricsServer) {
+    try {
+      await listenOn(metricsServer, opts.metricsPort!, "127.0.0.1");
+    } catch (err) {
+      // e.g. METRICS_PORT taken by another `npm start`: leave nothing listening behind.
+      server.close();
+      proxy.close();
+      upstream.destroy();
+      throw err;
+    }
+  }
   return {
     port,
     url: `http://127.0.0.1:${port}`,
