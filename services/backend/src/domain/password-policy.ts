@@ -1,5 +1,3 @@
-import { dictionary } from "@zxcvbn-ts/language-common";
-
 /** The rule, as users are told it. */
 export const PASSWORD_RULE =
   "password must be 10 to 200 characters and mix at least two of: lower-case letters, upper-case letters, digits, other characters";
@@ -17,9 +15,16 @@ export function passwordProblem(password: string): string | null {
 }
 
 // zxcvbn-ts's list of common passwords (about 49,000 entries from breach corpora, all lower case),
-// read on first use so that a backend that never sees a signup does not hold it.
+// loaded on the first signup: the package's dictionaries are a few MB an idle backend need not hold.
 let common: Set<string> | undefined;
-const commonPasswords = () => (common ??= new Set(dictionary["passwords-common"]));
+function commonPasswords(): Set<string> {
+  if (!common) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy (see above)
+    const { dictionary } = require("@zxcvbn-ts/language-common") as typeof import("@zxcvbn-ts/language-common");
+    common = new Set(dictionary["passwords-common"]);
+  }
+  return common;
+}
 
 // What people add to a listed password to pass a composition rule: digits, punctuation, spaces.
 const PADDING = /^[\p{Nd}\p{P}\p{S}\s]+|[\p{Nd}\p{P}\p{S}\s]+$/gu;
