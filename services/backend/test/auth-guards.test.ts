@@ -123,6 +123,19 @@ describe("auth guards", () => {
       }
     });
 
+    it("when DELETE /api/account is sent wrong passwords, then they count as failed logins: 403s, then 429, and the account stays", async () => {
+      const user = await h.user();
+      for (let i = 0; i < 3; i++) {
+        const res = await h.request("DELETE", "/api/account", { token: user.token, body: { password: `guess number ${i}` } });
+        assert.equal(res.status, 403, JSON.stringify(res.body));
+      }
+      const throttled = await h.request("DELETE", "/api/account", { token: user.token, body: { password: "correct horse 1" } });
+      assert.equal(throttled.status, 429);
+      assert.equal(throttled.body.error.code, "too_many_attempts");
+      assert.equal((await h.request("GET", "/api/tasks", { token: user.token })).status, 200, "the account is still there");
+      assert.equal((await h.request("POST", "/api/auth/login", { body: { email: user.email, password: "correct horse 1" } })).status, 429, "the same budget as logins");
+    });
+
     it("when the right password follows a few failures, then it works and clears the account's count", async () => {
       const user = await h.user();
       for (let round = 0; round < 2; round++) {
