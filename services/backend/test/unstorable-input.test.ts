@@ -96,6 +96,19 @@ describe("backend: values the database cannot store are 400s naming the field", 
     assertNamesField(await h.request("GET", `/api/tasks?sort=title&cursor=${titleCursor}`, { token: user.token }), "cursor", "title cursor with NUL");
   });
 
+  it("when the change feed gets an updatedAfter or an edited cursor outside what PostgreSQL takes, then it is 400 naming it", async () => {
+    const recent = encodeURIComponent(new Date(Date.now() - 60_000).toISOString());
+    for (const at of OUT_OF_RANGE) {
+      assertNamesField(await h.request("GET", `/api/tasks?updatedAfter=${encodeURIComponent(at)}`, { token: user.token }), "updatedAfter", `updatedAfter ${at}`);
+    }
+    for (const at of ["2020", "1", "+275760-09-13T00:00:00.000Z", "0000-01-01T00:00:00.000Z"]) {
+      const cursor = Buffer.from(JSON.stringify({ f: 1, at, id: randomUUID() })).toString("base64url");
+      const res = await h.request("GET", `/api/tasks?updatedAfter=${recent}&cursor=${cursor}`, { token: user.token });
+      assert.equal(res.status, 400, `feed cursor ${at}: ${res.status} ${JSON.stringify(res.body)}`);
+      assert.match(JSON.stringify(res.body.error), /cursor/);
+    }
+  });
+
   it("when a cursor is one the API made, then it still pages", async () => {
     await h.createTask(user.token, { title: "second" });
     const first = await h.request("GET", "/api/tasks?limit=1", { token: user.token });

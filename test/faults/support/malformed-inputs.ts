@@ -189,11 +189,16 @@ export function malformedCase(r: SeededRandom, f: Fixture): MalformedCase {
       return api("task: date out of range", onPatch ? "PATCH" : "POST", onPatch ? `/api/tasks/${f.taskId}` : "/api/tasks", onPatch ? { [field]: r.pick(outOfRangeInstants) } : { title: "ok", [field]: r.pick(outOfRangeInstants) });
     }
     case 18: {
-      const param = r.pick(["q", "tag", "dueBefore", "dueAfter"] as const);
+      const param = r.pick(["q", "tag", "dueBefore", "dueAfter", "updatedAfter"] as const);
       const value = param === "q" || param === "tag" ? r.pick(unstorableStrings.filter((s) => s.includes("\u0000"))) : r.pick(outOfRangeInstants);
       return api("list: unstorable query", "GET", `/api/tasks?${param}=${encodeURIComponent(value)}`, undefined);
     }
     case 19: {
+      if (r.next() < 0.25) {
+        // The change feed's cursor (`?updatedAfter=`), edited the same way.
+        const feed = Buffer.from(JSON.stringify({ f: 1, at: r.pick(unstorableCursorTimes), id: randomUUID() })).toString("base64url");
+        return api("list: edited cursor", "GET", `/api/tasks?updatedAfter=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}&cursor=${feed}`, undefined);
+      }
       const { sort, cursor } = editedCursor(r);
       return api("list: edited cursor", "GET", `/api/tasks?sort=${sort}&cursor=${cursor}`, undefined);
     }

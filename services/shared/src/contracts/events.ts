@@ -73,7 +73,7 @@ export const NotificationSent = eventSchema(
  * user. `subject` is the user id (the partition key). Consumers are idempotent, and keep the id to
  * ignore late events of the user still in flight on other partitions.
  */
-export const AccountDeleted = eventSchema("account.deleted", z.object({ userId: z.uuid(), deletedAt: z.iso.datetime({ offset: true }) }));
+export const AccountDeleted = eventSchema("account.deleted", z.object({ userId: z.uuid(), deletedAt: instantString() }));
 
 export const TaskEvent = z.discriminatedUnion("type", [TaskCreated, TaskUpdated, TaskCompleted, TaskDeleted]);
 export const ReminderEvent = z.discriminatedUnion("type", [ReminderScheduled, ReminderCancelled, ReminderDue]);
