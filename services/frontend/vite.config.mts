@@ -8,7 +8,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL("./web-dist", import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    // No source map in what the frontend serves: it would hand out the original sources (issue 12).
+    sourcemap: false,
     target: "es2022",
   },
   server: {

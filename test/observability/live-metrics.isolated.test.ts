@@ -7,9 +7,11 @@ import { allExpressions } from "./observed-files";
 import { runSmokeJourney } from "../../scripts/smoke/smoke-journey";
 
 // The local runtime (`npm start`) runs each service as its own process with its own registry, so its
-// `GET /metrics/<app-id>` is exactly what Prometheus scrapes from that service's pod.
+// `GET /metrics/<app-id>` on the runtime's loopback metrics port is exactly what Prometheus scrapes from that service's pod.
 interface LocalRuntime {
   url: string;
+  /** Loopback-only listener with `GET /metrics/<app-id>` (never the public port). */
+  metricsUrl: string;
   services: string[];
   stop(): Promise<void>;
 }
@@ -28,7 +30,7 @@ describe("observability: dashboards and alerts against the local runtime's live 
   before(async () => {
     runtime = await startLocalRuntime({ port: 0, output: "silent", logLevel: "warn" });
     for (const id of scraped) {
-      const res = await fetch(`${runtime.url}/metrics/${id}`);
+      const res = await fetch(`${runtime.metricsUrl}/metrics/${id}`);
       assert.equal(res.status, 200, `GET /metrics/${id}`);
       perService.set(id, parseExposition(await res.text()));
     }
@@ -85,7 +87,7 @@ describe("observability: dashboards and alerts against the local runtime's live 
       websocket: ["todo_websocket_frames_sent_total", "todo_events_consumed_total"],
     };
     for (const id of scraped) {
-      const text = await (await fetch(`${runtime.url}/metrics/${id}`)).text();
+      const text = await (await fetch(`${runtime.metricsUrl}/metrics/${id}`)).text();
       for (const name of moved[id]) {
         const total = text
           .split("\n")

@@ -36,7 +36,7 @@ describe("npm start", function () {
 
   it("when started from the root, then it prints the URL and /readyz answers 200; when npm gets SIGTERM, then no process is left", async () => {
     const port = await freePort();
-    child = spawn("npm", ["start"], { cwd: root, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn("npm", ["start"], { cwd: root, env: { ...process.env, PORT: String(port), METRICS_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout!.on("data", (d) => (output += d));
     child.stderr!.on("data", (d) => (output += d));

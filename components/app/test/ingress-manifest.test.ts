@@ -5,6 +5,15 @@ import { HTTPS_REDIRECT_MIDDLEWARE, httpsRedirectMiddlewareManifest, ingressAnno
 const tls = { clusterIssuer: "letsencrypt-staging", secretName: "todo-tls", httpsRedirectMiddleware: HTTPS_REDIRECT_MIDDLEWARE };
 
 describe("app Ingress and its HTTPS redirect", () => {
+  it("when the Ingress is built, then no rule is for /metrics: Prometheus scrapes pods, and what \"/\" catches refuses proxied /metrics", () => {
+    const ingress = ingressManifest({ namespace: "todo", host: "todo-app.local", ingressClassName: "traefik" });
+    const paths = ingress.spec.rules.flatMap((r) => r.http.paths.map((p) => p.path));
+    assert.ok(paths.length > 0);
+    for (const path of paths) assert.ok(!/^\/metrics(\/|$)/.test(path) && !/^\/(healthz|readyz)$/.test(path), path);
+    // The services' /metrics answer only requests without X-Forwarded-For, which Traefik always adds
+    // (services/shared/src/http/service-app.ts, tested in services/shared/test/service-app.test.ts).
+  });
+
   it("when a Middleware CR is referenced from an Ingress, then the name carries its namespace and the kubernetescrd provider", () => {
     assert.equal(traefikMiddlewareReference("todo", "redirect-https"), "todo-redirect-https@kubernetescrd");
     assert.equal(traefikMiddlewareReference("shop", "strip"), "shop-strip@kubernetescrd");

@@ -14,6 +14,8 @@ import {
   type RunningService,
 } from "../../shared/src";
 import type { BackendConfig } from "./config";
+import { AuthThrottle } from "./data/auth-throttle";
+import { PasswordHashQueue } from "./domain/password-hash-queue";
 import { OutboxRelay } from "./outbox/relay";
 import { accountRoutes } from "./routes/account-routes";
 import { authRoutes } from "./routes/auth-routes";
@@ -41,10 +43,19 @@ export async function start(config: BackendConfig): Promise<RunningService> {
     await dapr.start();
     const relay = new OutboxRelay({ pool, dapr, log, pollMs: config.OUTBOX_POLL_MS, retentionHours: config.OUTBOX_RETENTION_HOURS });
     const commands = new TaskCommands(pool, () => relay.kick());
+    const authGuards = {
+      throttle: new AuthThrottle(pool, {
+        failuresPerAccount: config.AUTH_FAILURES_PER_ACCOUNT,
+        failuresPerAddress: config.AUTH_FAILURES_PER_ADDRESS,
+        failureWindowS: config.AUTH_FAILURE_WINDOW_S,
+        attemptsPerAddressPerMinute: config.AUTH_ATTEMPTS_PER_ADDRESS_PER_MINUTE,
+      }),
+      hashes: new PasswordHashQueue(config.PASSWORD_HASH_CONCURRENCY, config.PASSWORD_HASH_QUEUE),
+    };
     const app = createServiceApp({
       log,
       readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
-      routes: [authRoutes(pool, tokens), accountRoutes(pool, tokens, () => relay.kick()), historyRoutes(config, tokens, pool), exportRoutes(config, tokens, pool), taskRoutes(pool, tokens, commands), internalRoutes(pool, commands)],
+      routes: [authRoutes(pool, tokens, authGuards), accountRoutes(pool, tokens, () => relay.kick(), authGuards), historyRoutes(config, tokens, pool), exportRoutes(config, tokens, pool), taskRoutes(pool, tokens, commands, { tasksPerUser: config.MAX_TASKS_PER_USER }), internalRoutes(pool, commands)],
     });
     const service = await listen({
       port: config.PORT,

@@ -9,6 +9,17 @@ export const backendConfigSchema = baseConfigSchema
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     /** Sent outbox rows are kept this long for diagnosis, then deleted. */
     OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(24),
+    /** Tasks one user may hold (pending and completed); one more is a 403 `quota_exceeded`. */
+    MAX_TASKS_PER_USER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+    /** Failed logins per account, and per client address over all accounts, within AUTH_FAILURE_WINDOW_S; then 429. */
+    AUTH_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
+    AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
+    AUTH_FAILURE_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** Logins + signups per client address per minute (each costs a password hash). */
+    AUTH_ATTEMPTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+    /** Password hashes running at once (libuv has 4 threads, shared with DNS, crypto and file I/O) and waiting. */
+    PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(3).default(1),
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
   });
 
 export type BackendConfig = z.infer<typeof backendConfigSchema>;

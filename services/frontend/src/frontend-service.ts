@@ -5,27 +5,24 @@ import { createLogger, createServiceApp, initMetrics, listen, type RunningServic
 import type { FrontendConfig } from "./config";
 
 
-// The page talks only to its own origin (/api, /ws): nothing from a CDN, no inline script.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "img-src 'self' data:",
-  "style-src 'self'",
-  "script-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join("; ");
+// The page talks only to its own origin (/api, /ws): nothing from a CDN, no inline script. `'self'` in
+// connect-src also covers ws:/wss: to the page's own host and port (CSP Level 3, §6.7.2.8 "Does url match
+// expression in origin with redirect count?" — Chromium implements it), so no other socket host is allowed.
+const WEB_CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  imgSrc: ["'self'", "data:"],
+  styleSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  objectSrc: ["'none'"],
+};
 
 /** Serves the built web UI; unknown paths get index.html so reloads of client routes work. */
 export function webRouter(webRoot: string): Router {
   const router = Router();
-  router.use((_req, res, next) => {
-    res.setHeader("content-security-policy", CONTENT_SECURITY_POLICY);
-    res.setHeader("x-content-type-options", "nosniff");
-    res.setHeader("referrer-policy", "same-origin");
-    next();
-  });
   // Vite names assets by content hash, so they can be cached forever; index.html never is.
   router.use("/assets", express.static(join(webRoot, "assets"), { immutable: true, maxAge: "365d", fallthrough: false }));
   router.use(express.static(webRoot, { index: false, maxAge: 0 }));
@@ -47,6 +44,10 @@ export async function start(config: FrontendConfig): Promise<RunningService> {
       },
     },
     routes: [webRouter(config.WEB_ROOT)],
+    // Security headers come from the common app (helmet); this page's policy allows its own origin.
+    contentSecurityPolicy: WEB_CONTENT_SECURITY_POLICY,
+    // The routes set their own: hashed assets immutable, index.html no-cache.
+    cacheControl: false,
   });
   return listen({ port: config.PORT, host: config.HOST, log, handler: app, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000 });
 }

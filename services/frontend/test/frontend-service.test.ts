@@ -24,6 +24,23 @@ describe("frontend service", () => {
     assert.equal(res.headers.get("cache-control"), "no-cache");
   });
 
+  it("when the page is served, then sockets may only go to its own origin and nobody may frame it", async () => {
+    const res = await fetch(`${service.url}/`);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    // 'self' covers ws:/wss: of the page's own host and port (CSP Level 3); a bare `ws:` would allow any host.
+    assert.match(csp, /connect-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /\bwss?:/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(res.headers.get("x-frame-options"), "DENY");
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    assert.ok(res.headers.get("referrer-policy"));
+  });
+
+  it("when the production web bundle is built, then it has no source map to serve", async () => {
+    const { default: viteConfig } = (await import("../vite.config.mjs")) as { default: { build?: { sourcemap?: unknown } } };
+    assert.equal(viteConfig.build?.sourcemap, false);
+  });
+
   it("when a client route is reloaded, then it gets index.html; hashed assets are immutable", async () => {
     assert.equal((await fetch(`${service.url}/tasks/123`)).status, 200);
     const asset = await fetch(`${service.url}/assets/app-abc123.js`);

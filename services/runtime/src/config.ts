@@ -9,7 +9,10 @@ const emptyAsUnset = (v: unknown) => (v === "" ? undefined : v);
 /** `npm start`'s settings, from the environment (a bad value stops it naming the variable). */
 export const runtimeConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).optional(),
+  /** Interface of the public port: loopback unless asked (`HOST=0.0.0.0` to reach it from the network). */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** `GET /metrics/<app-id>` of every service, on loopback only (never on the public port). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** Use this PostgreSQL instead of the embedded one. */
   DATABASE_URL: z.preprocess(emptyAsUnset, z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

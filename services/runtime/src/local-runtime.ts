@@ -15,8 +15,10 @@ import { discoverServices, serviceCommand } from "./service-entry";
 export interface LocalRuntimeOptions {
   /** Port of the one public endpoint; 0 = any free port. */
   port: number;
-  /** Interface to bind; default all. */
+  /** Interface of the public port; default loopback. */
   host?: string;
+  /** Loopback port for `GET /metrics/<app-id>`; default any free one. */
+  metricsPort?: number;
   /** Use this PostgreSQL instead of starting the embedded one. */
   databaseUrl?: string;
   /**
@@ -51,6 +53,8 @@ export interface LocalRuntime {
   /** The public endpoint (like the cluster Ingress). */
   url: string;
   port: number;
+  /** Loopback-only: `${metricsUrl}/metrics/<app-id>` is what Prometheus would scrape from that pod. */
+  metricsUrl: string;
   databaseUrl: string;
   dapr: LocalDapr;
   services: AppId[];
@@ -111,6 +115,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const urls = new Map<AppId, string>();
     cleanups.push(() => Promise.all([...processes.values()].map((p) => p.stop())).then(() => undefined));
 
+    // Chosen before the services' ports, like them: a port-0 bind after they were picked (but before
+    // they listen) could be handed one of theirs.
+    const metricsPort = opts.metricsPort || (await freePort());
     for (const appId of services) {
       // Fixed up front and kept across restarts, like a Service's address in the cluster.
       const externalSidecar = opts.externalSidecars?.[appId];
@@ -152,7 +159,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     for (const appId of services) checks[appId] = httpCheck(() => (processes.get(appId)?.pid ? `${urls.get(appId)}/readyz` : undefined));
     const readiness = () => runChecks(checks);
 
-    const gateway: RunningGateway = await startGateway({ port: opts.port, host: opts.host, serviceUrl: (id) => urls.get(id), readiness, log });
+    const gateway: RunningGateway = await startGateway({ port: opts.port, host: opts.host ?? "127.0.0.1", metricsPort, serviceUrl: (id) => urls.get(id), readiness, log });
     // The gateway closes first so no new request reaches a stopping service.
     cleanups.push(() => gateway.stop());
     // Where operator tools (`npm run dead-letters`) find this runtime's services; no secret in it.
@@ -177,6 +184,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const runtime: LocalRuntime = {
       url: gateway.url,
       port: gateway.port,
+      metricsUrl: gateway.metricsUrl!,
       databaseUrl,
       dapr,
       services,

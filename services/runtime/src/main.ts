@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const starting: Promise<LocalRuntime> = startLocalRuntime({
     port: cfg.PORT,
     host: cfg.HOST,
+    metricsPort: cfg.METRICS_PORT,
     databaseUrl: cfg.DATABASE_URL,
     dataDir: cfg.DATA_DIR,
     logLevel: cfg.LOG_LEVEL,
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  process.stdout.write(`\nTodo Platform is ready on http://localhost:${runtime.port}\n\n`);
+  const where = cfg.HOST === "127.0.0.1" || cfg.HOST === "localhost" ? "localhost" : cfg.HOST;
+  process.stdout.write(`\nTodo Platform is ready on http://${where}:${runtime.port} (metrics: ${runtime.metricsUrl}/metrics/<service>)\n\n`);
 }
 
 main().catch((err) => {

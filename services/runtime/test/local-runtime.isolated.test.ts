@@ -41,14 +41,31 @@ describe("local runtime end to end (backend + event-processor as processes)", fu
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
 
-  it("when the runtime is up, then /readyz lists every part as ok, /internal is not routed and /metrics/<app> is served", async () => {
+  it("when the runtime is up, then /readyz lists every part as ok, /internal is not routed and /metrics/<app> is served on the loopback metrics port only", async () => {
     const ready = await api("GET", "/readyz");
     assert.equal(ready.status, 200);
     assert.deepEqual(ready.body.checks, { database: "ok", sidecar: "ok", backend: "ok", "event-processor": "ok" });
     assert.equal((await api("GET", "/internal/tasks/00000000-0000-0000-0000-000000000000")).status, 404);
-    const metrics = await fetch(`${runtime.url}/metrics/backend`);
+    const metrics = await fetch(`${runtime.metricsUrl}/metrics/backend`);
     assert.equal(metrics.status, 200);
     assert.match(await metrics.text(), /# TYPE/);
+    assert.match(runtime.metricsUrl, /^http:\/\/127\.0\.0\.1:/);
+    for (const path of ["/metrics/backend", "/metrics", "/metrics/frontend"]) {
+      const res = await fetch(`${runtime.url}${path}`);
+      assert.equal(res.status, 404, `public ${path}`);
+      assert.doesNotMatch(await res.text(), /# TYPE/, `public ${path}`);
+    }
+  });
+
+  it("when a gateway route is asked with another method, then it is 405 with Allow", async () => {
+    for (const path of ["/healthz", "/readyz"]) {
+      const res = await fetch(`${runtime.url}${path}`, { method: "POST" });
+      assert.equal(res.status, 405, path);
+      assert.equal(res.headers.get("allow"), "GET, HEAD");
+      assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    }
+    const res = await fetch(`${runtime.url}/api/tasks`, { method: "PUT", headers: { authorization: "Bearer x" } });
+    assert.equal(res.status, 401, "the service decides after the gateway: no token, no method list");
   });
 
   it("when publishing fails, then tasks are still created; when it recovers, every event reaches the subscriber in per-task order, valid", async () => {

@@ -60,7 +60,7 @@ describe("npm start (the compiled runtime as a process)", function () {
     const port = await freePort();
     child = spawn(process.execPath, [join(servicesDir, "dist/runtime/src/main.js")], {
       cwd: servicesDir,
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", DATABASE_URL: "", JWT_SECRET: "" },
+      env: { ...process.env, PORT: String(port), METRICS_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "warn", DATABASE_URL: "", JWT_SECRET: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

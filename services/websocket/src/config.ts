@@ -19,5 +19,9 @@ export const configSchema = baseConfigSchema.extend({
   REPLAY_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   /** Frames that arrived this long before the last seen one are replayed too (replicas differ in order). */
   REPLAY_REORDER_MARGIN_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /** Open sockets per user on one replica (a few tabs and devices); one more is closed with code 4029. */
+  MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Messages per minute a client may send on one socket (the web page sends none); more: closed with 1008. */
+  MAX_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
 });
 export type WebsocketConfig = z.infer<typeof configSchema>;

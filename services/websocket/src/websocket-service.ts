@@ -30,6 +30,8 @@ export async function start(config: WebsocketConfig): Promise<RunningService> {
       maxBytes: config.REPLAY_MAX_BYTES,
       reorderMarginMs: config.REPLAY_REORDER_MARGIN_MS,
     },
+    maxConnectionsPerUser: config.MAX_CONNECTIONS_PER_USER,
+    maxMessagesPerMinute: config.MAX_MESSAGES_PER_MINUTE,
   });
   const app = createServiceApp({
     log,

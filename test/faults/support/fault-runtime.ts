@@ -9,6 +9,7 @@ export interface ApiResponse {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read fields of whatever came back
   text: string;
+  headers: Headers;
 }
 
 /** The local runtime as a fault test runs it: quiet, on any free port, waiting for readiness. */
@@ -33,7 +34,7 @@ export async function request(baseUrl: string, method: string, path: string, opt
   } catch {
     parsed = undefined;
   }
-  return { status: res.status, body: parsed, text };
+  return { status: res.status, body: parsed, text, headers: res.headers };
 }
 
 /** Signs up a fresh user and returns its token and id. */

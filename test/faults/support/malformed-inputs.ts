@@ -29,6 +29,16 @@ export interface Fixture {
 
 const json = { "content-type": "application/json" };
 
+// Classes of values that look valid to a plain string/date check but that PostgreSQL or UTF-8 JSON cannot
+// hold (see services/shared/src/contracts/safe-text.ts). Add a sample to a list and every case below that
+// draws from it sends it too.
+/** NUL (PostgreSQL text/jsonb reject it) and unpaired UTF-16 surrogates (not UTF-8; jsonb rejects them). */
+export const unstorableStrings = ["\u0000", "a\u0000b", "title\u0000", "\ud800", "x\udbff", "\udc00y", "\udfff\ud800"];
+/** ISO 8601 times whose UTC value leaves years 1–9999 (the offset counts). */
+export const outOfRangeInstants = ["0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-12:00", "0000-12-31T23:59:59.999Z"];
+/** Cursor time values that `Date.parse` accepts but PostgreSQL's timestamptz does not. */
+export const unstorableCursorTimes = ["2020", "1", "+275760-09-13T00:00:00.000Z", "-000001-01-01T00:00:00Z", "2020-01-01", ...outOfRangeInstants];
+
 const badDates = ["2024-13-45T00:00:00Z", "yesterday", "2024-02-30", "1700000000", "2024-01-01T25:61:00Z", "", "0000-00-00T00:00:00Z", "2024-01-01 10:00"];
 const badRules = ["FREQ=SOMETIMES", "RRULE:FREQ=DAILY;COUNT=-1", "FREQ=DAILY;INTERVAL=0", "FREQ=WEEKLY;BYDAY=XX", "DTSTART:garbage", ";;;", "FREQ=DAILY;UNTIL=notadate", "FREQ="];
 const badJson = ["{", '{"title":', "[1,2", "nul", "{'title':'x'}", '{"title":"x",}', "\u0000\u0001", '{"title":"\\ud800"', "]"];
@@ -44,10 +54,18 @@ function huge(r: SeededRandom, min: number, max: number, alphabet?: string): str
   return "x".repeat(min + r.int(max - min)) + r.string(8, alphabet);
 }
 
+/** A keyset cursor as the API encodes it, with a value edited in. */
+function editedCursor(r: SeededRandom): { sort: string; cursor: string } {
+  const sort = r.pick(["createdAt", "dueAt", "title"] as const);
+  const v = sort === "title" ? r.pick(unstorableStrings) : r.pick(unstorableCursorTimes);
+  const order = sort === "createdAt" ? "desc" : "asc";
+  return { sort: `${sort}&order=${order}`, cursor: Buffer.from(JSON.stringify({ s: sort, o: order, v, id: randomUUID() })).toString("base64url") };
+}
+
 /** A valid task event broken in exactly one way that its schema rejects. */
 function brokenEvent(r: SeededRandom, valid: Record<string, unknown>): unknown {
   const e = structuredClone(valid) as Record<string, unknown>;
-  const mutation = r.int(10);
+  const mutation = r.int(13);
   switch (mutation) {
     case 0:
       e.id = wrongValue(r);
@@ -76,11 +94,28 @@ function brokenEvent(r: SeededRandom, valid: Record<string, unknown>): unknown {
     case 8:
       e.userId = r.pick(["nobody", "", 12, "00000000-0000-0000-0000-00000000000g"]);
       break;
+    case 9:
+      e.time = r.pick(outOfRangeInstants);
+      break;
+    case 10:
+      e[r.pick(["id", "correlationId", "source"])] = r.pick(unstorableStrings);
+      break;
+    case 11: {
+      // Inside the data: a task's title or due time, a reminder's or notification's title.
+      const data = e.data as Record<string, unknown>;
+      const task = data.task as Record<string, unknown> | undefined;
+      if (task && r.next() < 0.5) task.dueAt = r.pick(outOfRangeInstants);
+      else (task ?? data).title = r.pick(unstorableStrings);
+      break;
+    }
     default:
       return r.pick([[], "event", 42, null]);
   }
   return e;
 }
+
+/** How many kinds `malformedCase` draws from (the fault test checks that all of them ran). */
+export const MALFORMED_CASE_KINDS = 21;
 
 /** Generates one malformed request or event. Every case is invalid by construction. */
 export function malformedCase(r: SeededRandom, f: Fixture): MalformedCase {
@@ -104,7 +139,7 @@ export function malformedCase(r: SeededRandom, f: Fixture): MalformedCase {
     isEvent: true,
   });
 
-  switch (r.int(16)) {
+  switch (r.int(MALFORMED_CASE_KINDS)) {
     case 0: {
       // Values of a type each field refuses (null is allowed for dueAt, and any string array for tags).
       const field = r.pick(["title", "description", "priority", "tags", "dueAt"] as const);
@@ -141,6 +176,34 @@ export function malformedCase(r: SeededRandom, f: Fixture): MalformedCase {
       return event("reminder event: broken", r.pick(["reminder-scheduler", "notification", "websocket"] as const), "/events/reminders", JSON.stringify(brokenEvent(r, f.validReminderEvent)));
     case 14:
       return event("notification event: broken", "websocket", "/events/notifications", JSON.stringify(brokenEvent(r, f.validNotificationEvent)));
+    case 16: {
+      const field = r.pick(["title", "description", "tags"] as const);
+      const bad = r.pick(unstorableStrings);
+      const value = field === "tags" ? ["ok", bad] : field === "title" ? r.pick([bad, `ok ${bad}`]) : bad;
+      const onPatch = r.next() < 0.4;
+      return api("task: unstorable text", onPatch ? "PATCH" : "POST", onPatch ? `/api/tasks/${f.taskId}` : "/api/tasks", onPatch ? { [field]: value } : { title: "ok", [field]: value });
+    }
+    case 17: {
+      const field = r.pick(["dueAt", "remindAt"] as const);
+      const onPatch = r.next() < 0.4;
+      return api("task: date out of range", onPatch ? "PATCH" : "POST", onPatch ? `/api/tasks/${f.taskId}` : "/api/tasks", onPatch ? { [field]: r.pick(outOfRangeInstants) } : { title: "ok", [field]: r.pick(outOfRangeInstants) });
+    }
+    case 18: {
+      const param = r.pick(["q", "tag", "dueBefore", "dueAfter", "updatedAfter"] as const);
+      const value = param === "q" || param === "tag" ? r.pick(unstorableStrings.filter((s) => s.includes("\u0000"))) : r.pick(outOfRangeInstants);
+      return api("list: unstorable query", "GET", `/api/tasks?${param}=${encodeURIComponent(value)}`, undefined);
+    }
+    case 19: {
+      if (r.next() < 0.25) {
+        // The change feed's cursor (`?updatedAfter=`), edited the same way.
+        const feed = Buffer.from(JSON.stringify({ f: 1, at: r.pick(unstorableCursorTimes), id: randomUUID() })).toString("base64url");
+        return api("list: edited cursor", "GET", `/api/tasks?updatedAfter=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}&cursor=${feed}`, undefined);
+      }
+      const { sort, cursor } = editedCursor(r);
+      return api("list: edited cursor", "GET", `/api/tasks?sort=${sort}&cursor=${cursor}`, undefined);
+    }
+    case 20:
+      return api("auth: unstorable email", "POST", r.pick(["/api/auth/signup", "/api/auth/login"]), { email: `fault${r.pick(unstorableStrings)}@example.com`, password: "a-long-enough-passphrase-42" });
     default: {
       const target = r.pick(["event-processor", "reminder-scheduler", "notification", "websocket"] as const);
       const path = target === "event-processor" ? "/events/task-events" : "/events/reminders";

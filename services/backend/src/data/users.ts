@@ -32,3 +32,9 @@ export async function findUserById(db: pg.Pool | pg.PoolClient, id: string): Pro
   const row = res.rows[0];
   return row ? { id: row.id, email: row.email, passwordHash: row.password_hash, createdAt: row.created_at } : null;
 }
+
+/** The stored password hash of a user, or null when the user does not exist (any more). */
+export async function findPasswordHashOf(db: pg.Pool, userId: string): Promise<string | null> {
+  const res = await db.query<{ password_hash: string }>("SELECT password_hash FROM backend.users WHERE id = $1", [userId]);
+  return res.rows[0]?.password_hash ?? null;
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { instantString } from "../../../shared/src/contracts";
 
 /** Where a change-feed page ends: the last change's time and id (tasks and deletions share the order). */
 export interface FeedPosition {
@@ -7,7 +8,8 @@ export interface FeedPosition {
 }
 
 /** The change feed's page position, opaque to clients (base64url JSON), distinct from list cursors. */
-const Shape = z.strictObject({ f: z.literal(1), at: z.iso.datetime({ offset: true }), id: z.uuid() });
+// An edited `at` must still be a time PostgreSQL takes (years 1–9999 UTC), like the list cursor's.
+const Shape = z.strictObject({ f: z.literal(1), at: instantString(), id: z.uuid() });
 
 export function encodeFeedCursor(p: FeedPosition): string {
   return Buffer.from(JSON.stringify({ f: 1, at: p.at, id: p.id })).toString("base64url");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { instantString, storableText } from "../../../shared/src/contracts";
 import { sortKeys, type SortKey, type SortOrder } from "./task-input";
 
 /**
@@ -16,7 +17,7 @@ export interface ListCursor {
 const CursorShape = z.strictObject({
   s: z.enum(sortKeys),
   o: z.enum(["asc", "desc"]),
-  v: z.union([z.string().max(400), z.number().int().min(1).max(3), z.null()]),
+  v: z.union([storableText().max(400), z.number().int().min(1).max(3), z.null()]),
   id: z.uuid(),
 });
 
@@ -36,11 +37,14 @@ export function decodeCursor(text: string, sort: SortKey, order: SortOrder): Lis
   if (!parsed.success) return "cursor is malformed";
   const c = parsed.data;
   if (c.s !== sort || c.o !== order) return "cursor belongs to a different sort or order";
+  // A cursor is opaque but not trusted: an edited time must be one PostgreSQL accepts (`Date.parse`
+  // also takes "2020", "1" or "+275760-09-13T00:00:00Z", which timestamptz does not).
+  const isInstant = (v: unknown) => instantString().safeParse(v).success;
   const valueOk =
     sort === "priority" ? typeof c.v === "number"
     : sort === "title" ? typeof c.v === "string"
-    : sort === "createdAt" ? typeof c.v === "string" && !Number.isNaN(Date.parse(c.v))
-    : c.v === null || (typeof c.v === "string" && !Number.isNaN(Date.parse(c.v)));
+    : sort === "createdAt" ? isInstant(c.v)
+    : c.v === null || isInstant(c.v);
   if (!valueOk) return "cursor is malformed";
   return { sort: c.s, order: c.o, value: c.v, id: c.id };
 }

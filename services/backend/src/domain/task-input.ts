@@ -1,14 +1,15 @@
 import { z } from "zod";
-import { taskPriorities, taskStatuses } from "../../../shared/src/contracts";
+import { storableText, taskPriorities, taskStatuses, utcInstant } from "../../../shared/src/contracts";
 import { parseRecurrence, RecurrenceError } from "./recurrence";
 
-/** ISO 8601 with an offset (or Z) in, UTC ISO out. */
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+/** ISO 8601 with an offset (or Z) in, UTC ISO out; years 1–9999 in UTC, as PostgreSQL stores them. */
+const instant = utcInstant();
 
-const title = z.string().trim().min(1).max(200);
-const description = z.string().max(5000);
+// Every string refuses NUL and unpaired surrogates, which PostgreSQL and the outbox's JSON cannot hold.
+const title = storableText().trim().min(1).max(200);
+const description = storableText().max(5000);
 const tags = z
-  .array(z.string().trim().min(1).max(40))
+  .array(storableText().trim().min(1).max(40))
   .max(20)
   .transform(normaliseTags);
 const recurrence = z
@@ -75,10 +76,10 @@ export const ListTasksQuery = z
     priority: z.enum(taskPriorities).optional(),
     // `tag=a&tag=b`: tasks carrying both (each filter narrows, like the others)
     tag: z
-      .union([z.string().trim().min(1).max(40), z.array(z.string().trim().min(1).max(40)).max(10)])
+      .union([storableText().trim().min(1).max(40), z.array(storableText().trim().min(1).max(40)).max(10)])
       .optional()
       .transform((t) => (t === undefined ? [] : typeof t === "string" ? [t] : t)),
-    q: z.string().trim().min(1).max(200).optional(),
+    q: storableText().trim().min(1).max(200).optional(),
     dueBefore: instant.optional(),
     dueAfter: instant.optional(),
     sort: z.enum(sortKeys).default("createdAt"),
@@ -96,6 +97,6 @@ export const TaskIdParams = z.object({ id: z.uuid() });
 export const NextOccurrenceBody = z.strictObject({
   dueAt: instant,
   remindAt: instant.nullable(),
-  correlationId: z.string().min(1).max(200),
+  correlationId: storableText().min(1).max(200),
 });
 export type NextOccurrenceInput = z.infer<typeof NextOccurrenceBody>;

@@ -1,6 +1,7 @@
 import { Router, type Response } from "express";
 import type pg from "pg";
 import { badRequest, currentUser, notFound, parse, requireUser, type Task, type TokenService } from "../../../shared/src";
+import { ensureTaskQuota } from "../data/task-quota";
 import { findTask, listTasks, sortValueOf } from "../data/tasks";
 import { etagOf } from "../domain/if-match";
 import { decodeCursor, encodeCursor } from "../domain/list-cursor";
@@ -18,13 +19,20 @@ function taskAnswer(status: number, task: Task, headers: Record<string, string> 
   return { status, headers: { ...headers, ETag: etagOf(task.version) }, body: task };
 }
 
-export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskCommands): Router {
+export interface TaskQuota {
+  /** Tasks one user may hold; one more is 403 quota_exceeded. */
+  tasksPerUser: number;
+}
+
+export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskCommands, quota: TaskQuota): Router {
   const router = Router();
   router.use("/api/tasks", requireUser(tokens));
 
   router.post("/api/tasks", async (req, res) => {
     const input = parse(CreateTaskBody, req.body);
     await answerOnce(db, req, res, async () => {
+      // Inside: a retry of a create that already succeeded is answered again even at the quota.
+      await ensureTaskQuota(db, currentUser(req).id, quota.tasksPerUser);
       const task = await commands.create(input, { userId: currentUser(req).id, correlationId: req.id });
       return taskAnswer(201, task, { Location: `/api/tasks/${task.id}` });
     });

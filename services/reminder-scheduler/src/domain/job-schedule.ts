@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { instantString } from "../../../shared/src/contracts/safe-text";
 
 /** Dapr job names: one job per task, so re-scheduling overwrites and cancelling deletes by name. */
 const JOB_PREFIX = "reminder-";
@@ -42,7 +43,7 @@ export interface JobData {
   remindAt: string;
 }
 
-const JobDataSchema = z.object({ taskId: z.uuid(), remindAt: z.iso.datetime({ offset: true }) });
+const JobDataSchema = z.object({ taskId: z.uuid(), remindAt: instantString() });
 
 /**
  * Reads our job data back from a callback body. Sidecar versions differ in how they wrap it (the raw

@@ -10,6 +10,11 @@ import type { ReadinessReport } from "./readiness";
 export interface GatewayOptions {
   port: number;
   host?: string;
+  /**
+   * Port of the metrics listener, always on loopback (0 = any free one; absent = none). `/metrics/<app-id>`
+   * lives there, never on the public port: the cluster too scrapes each pod directly, not via the Ingress.
+   */
+  metricsPort?: number;
   /** Where an app listens now, or undefined when it is not part of this runtime. */
   serviceUrl: (appId: AppId) => string | undefined;
   readiness: () => Promise<ReadinessReport>;
@@ -19,21 +24,46 @@ export interface GatewayOptions {
 export interface RunningGateway {
   port: number;
   url: string;
+  /** e.g. http://127.0.0.1:9464 — `GET /metrics/<app-id>` (when a metrics port was asked for). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+// The gateway's own answers get the headers the services' answers get from helmet (service-app.ts).
+const OWN_ANSWER_HEADERS = { "x-content-type-options": "nosniff", "cache-control": "no-store", "content-security-policy": "default-src 'none'; frame-ancestors 'none'", "x-frame-options": "DENY", "referrer-policy": "no-referrer" };
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return void res.end();
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.writeHead(status, { ...OWN_ANSWER_HEADERS, ...headers, "content-type": "application/json; charset=utf-8" });
   res.end(JSON.stringify(body));
+}
+
+/** The gateway's own routes answer GET (and HEAD) only: anything else is 405 with Allow. */
+function refuseMethod(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === "GET" || req.method === "HEAD") return false;
+  sendJson(res, 405, errorBody("method_not_allowed", `${req.method} is not allowed; allowed: GET, HEAD`), { allow: "GET, HEAD" });
+  return true;
 }
 
 const errorBody = (code: string, message: string) => ({ error: { code, message, details: null } });
 
+const FORWARDED_HEADERS = /^(x-forwarded-|x-real-ip$|forwarded$)/;
+
+/**
+ * The gateway is the edge: whatever forwarding headers a client sent are dropped before `xfwd` writes
+ * the real peer address. The services trust X-Forwarded-For from loopback (this gateway), so a kept
+ * client value would let anyone pick the address a per-address limit counts. Traefik does the same for
+ * peers outside `forwardedHeaders.trustedIPs` (traefik v3.5.0, pkg/middlewares/forwardedheaders/
+ * forwarded_header.go: ServeHTTP deletes every X-Forwarded-* and X-Real-Ip, then the proxy appends).
+ */
+function dropClientForwarding(req: IncomingMessage): void {
+  for (const name of Object.keys(req.headers)) if (FORWARDED_HEADERS.test(name)) delete req.headers[name];
+}
+
 /**
  * The one public port, in the role of the cluster Ingress: routes by path prefix from topology.ts,
- * proxies WebSocket upgrades on /ws, never forwards /internal/*, and adds the runtime's own
- * `/readyz`, `/healthz` and `/metrics/<app-id>`.
+ * proxies WebSocket upgrades on /ws, never forwards /internal/* or /metrics, and adds the runtime's own
+ * `/readyz` and `/healthz`. `/metrics/<app-id>` is on a second, loopback-only listener.
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const routes = ingressRoutes();
@@ -48,19 +78,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    dropClientForwarding(req);
     const path = new URL(req.url ?? "/", "http://gateway").pathname;
-    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (path === "/healthz") return void (refuseMethod(req, res) || sendJson(res, 200, { status: "ok" }));
     if (path === "/readyz") {
+      if (refuseMethod(req, res)) return;
       const report = await opts.readiness();
       return sendJson(res, report.ready ? 200 : 503, { status: report.ready ? "ready" : "not ready", checks: report.checks });
     }
-    const metrics = /^\/metrics\/([a-z-]+)$/.exec(path);
-    if (metrics) {
-      const target = opts.serviceUrl(metrics[1] as AppId);
-      if (!target) return sendJson(res, 404, errorBody("not_found", `no service ${metrics[1]}`));
-      req.url = "/metrics";
-      return void proxy.web(req, res, { target, agent: upstream });
-    }
+    // Not even the frontend's own /metrics (it sits behind "/"): metrics are for the loopback listener.
+    if (isMetricsPath(path)) return sendJson(res, 404, errorBody("not_found", `no route for ${path}`));
     const appId = routeFor(routes, path);
     if (!appId) return sendJson(res, 404, errorBody("not_found", `no route for ${path}`));
     const target = opts.serviceUrl(appId);
@@ -75,6 +102,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     });
   });
   server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    dropClientForwarding(req);
     const path = new URL(req.url ?? "/", "http://gateway").pathname;
     const appId = routeFor(routes, path);
     const target = appId === "websocket" ? opts.serviceUrl(appId) : undefined;
@@ -84,20 +112,56 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }
     proxy.ws(req, socket, head, { target });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
+  await listenOn(server, opts.port, opts.host);
   const port = (server.address() as AddressInfo).port;
+
+  // Straight to the service's /metrics with no X-Forwarded-For: the services refuse proxied metrics
+  // requests (service-app.ts), which is what keeps them off the public route.
+  const metricsServer = opts.metricsPort === undefined ? undefined : createServer((req, res) => {
+    dropClientForwarding(req);
+    if (refuseMethod(req, res)) return;
+    const metrics = /^\/metrics\/([a-z-]+)$/.exec(new URL(req.url ?? "/", "http://gateway").pathname);
+    const target = metrics ? opts.serviceUrl(metrics[1] as AppId) : undefined;
+    if (!target) return sendJson(res, 404, errorBody("not_found", "GET /metrics/<app-id> of a running service"));
+    req.url = "/metrics";
+    proxy.web(req, res, { target, agent: upstream, xfwd: false });
+  });
+  if (metricsServer) {
+    try {
+      await listenOn(metricsServer, opts.metricsPort!, "127.0.0.1");
+    } catch (err) {
+      // e.g. METRICS_PORT taken by another `npm start`: leave nothing listening behind.
+      server.close();
+      proxy.close();
+      upstream.destroy();
+      throw err;
+    }
+  }
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    ...(metricsServer ? { metricsUrl: `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}` } : {}),
     stop: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        let open = metricsServer ? 2 : 1;
+        const closed = () => --open === 0 && resolve();
+        server.close(closed);
         server.closeAllConnections();
+        metricsServer?.close(closed);
+        metricsServer?.closeAllConnections();
         proxy.close();
         upstream.destroy();
       }),
   };
+}
+
+function isMetricsPath(path: string): boolean {
+  return path === "/metrics" || path.startsWith("/metrics/");
+}
+
+function listenOn(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
 }

@@ -3,7 +3,7 @@ import { SignJWT, jwtVerify, errors } from "jose";
 export interface AuthUser {
   id: string;
   email: string;
-  /** When the token that authenticated this user stops being valid (set by `verify`). */
+  /** When the token that authenticated this user stops being valid (set by `verify`; every valid token has one). */
   expiresAt?: Date;
 }
 
@@ -33,9 +33,10 @@ export class TokenService {
   /** Returns the user, or null for any invalid, expired or malformed token. */
   async verify(token: string): Promise<AuthUser | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
-      if (typeof payload.sub !== "string" || typeof payload.email !== "string") return null;
-      return { id: payload.sub, email: payload.email, ...(typeof payload.exp === "number" ? { expiresAt: new Date(payload.exp * 1000) } : {}) };
+      // A token without `exp` would never expire: jose checks `exp` only when present, unless required.
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
+      if (typeof payload.sub !== "string" || typeof payload.email !== "string" || typeof payload.exp !== "number") return null;
+      return { id: payload.sub, email: payload.email, expiresAt: new Date(payload.exp * 1000) };
     } catch (err) {
       if (err instanceof errors.JOSEError || err instanceof TypeError) return null;
       throw err;

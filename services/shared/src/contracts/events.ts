@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { instantString, storableText } from "./safe-text";
 import { TaskSchema } from "./task";
 import { topics, type Topic } from "../topology";
 
@@ -10,12 +11,12 @@ export const SCHEMA_VERSION = 1;
 
 const envelopeFields = {
   specversion: z.literal("1.0").default("1.0"),
-  id: z.string().min(1).max(200),
-  source: z.string().min(1).max(200),
-  time: z.iso.datetime({ offset: true }),
+  id: storableText().min(1).max(200),
+  source: storableText().min(1).max(200),
+  time: instantString(),
   subject: z.uuid(),
   userId: z.uuid(),
-  correlationId: z.string().min(1).max(200),
+  correlationId: storableText().min(1).max(200),
   schemaVersion: z.literal(SCHEMA_VERSION),
   datacontenttype: z.literal("application/json").default("application/json"),
 };
@@ -27,15 +28,15 @@ function eventSchema<T extends string, D extends z.ZodType>(type: T, data: D) {
 const TaskData = z.object({ task: TaskSchema });
 const ReminderRef = z.object({
   taskId: z.uuid(),
-  remindAt: z.iso.datetime({ offset: true }),
-  title: z.string(),
+  remindAt: instantString(),
+  title: storableText(),
 });
 
 export const TaskCreated = eventSchema("task.created", TaskData);
 export const TaskUpdated = eventSchema(
   "task.updated",
   TaskData.extend({
-    changes: z.array(z.string()),
+    changes: z.array(storableText()),
     // The changed fields' values before the change (the task carries the values after). Optional:
     // events written before it existed have none.
     previous: z.record(z.string(), z.unknown()).optional(),
@@ -53,7 +54,7 @@ export const ReminderCancelled = eventSchema(
 );
 export const ReminderDue = eventSchema(
   "reminder.due",
-  ReminderRef.extend({ firedAt: z.iso.datetime({ offset: true }) }),
+  ReminderRef.extend({ firedAt: instantString() }),
 );
 export const NotificationSent = eventSchema(
   "notification.sent",
@@ -61,9 +62,9 @@ export const NotificationSent = eventSchema(
     notificationId: z.uuid(),
     taskId: z.uuid(),
     channel: z.enum(["in-app", "webhook"]),
-    title: z.string(),
-    message: z.string(),
-    createdAt: z.iso.datetime({ offset: true }),
+    title: storableText(),
+    message: storableText(),
+    createdAt: instantString(),
   }),
 );
 
@@ -72,7 +73,7 @@ export const NotificationSent = eventSchema(
  * user. `subject` is the user id (the partition key). Consumers are idempotent, and keep the id to
  * ignore late events of the user still in flight on other partitions.
  */
-export const AccountDeleted = eventSchema("account.deleted", z.object({ userId: z.uuid(), deletedAt: z.iso.datetime({ offset: true }) }));
+export const AccountDeleted = eventSchema("account.deleted", z.object({ userId: z.uuid(), deletedAt: instantString() }));
 
 export const TaskEvent = z.discriminatedUnion("type", [TaskCreated, TaskUpdated, TaskCompleted, TaskDeleted]);
 export const ReminderEvent = z.discriminatedUnion("type", [ReminderScheduled, ReminderCancelled, ReminderDue]);

@@ -3,3 +3,4 @@ export * from "./events";
 export * from "./envelope";
 export * from "./frames";
 export * from "./history";
+export * from "./safe-text";

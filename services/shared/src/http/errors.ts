@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { z } from "zod";
+import { isInvalidValueError } from "../db/data-error";
 import { isDatabaseUnavailable } from "../db/unavailable";
 
 /** The one HTTP error shape: `{"error":{"code","message","details"}}`. */
@@ -9,6 +10,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Headers the answer must carry (`Retry-After` on a 429, `Allow` on a 405). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -25,6 +28,9 @@ export const notFound = (what = "resource") => new HttpError(404, "not_found", `
 export const conflict = (message: string) => new HttpError(409, "conflict", message);
 export const preconditionFailed = (message: string, details?: unknown) =>
   new HttpError(412, "precondition_failed", message, details);
+/** 429 with `Retry-After` in whole seconds (RFC 9110 §10.2.3). */
+export const tooManyRequests = (code: string, message: string, retryAfterS: number) =>
+  new HttpError(429, code, message, [{ field: "request", message: `retry after ${retryAfterS} s` }], { "Retry-After": String(retryAfterS) });
 
 /** Turns a zod failure into a 400 naming each offending field. */
 export function validationError(error: z.ZodError, where: "body" | "query" | "params" | "headers" = "body"): HttpError {
@@ -56,7 +62,11 @@ export function errorHandler(log: { error: (o: object, m: string) => void }): Er
       httpError = new HttpError(415, "unsupported_media_type", err.message);
     else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500)
       httpError = new HttpError(err.status, "bad_request", String(err.message ?? "bad request"));
-    else if (isDatabaseUnavailable(err)) {
+    else if (isInvalidValueError(err)) {
+      // The schemas should have refused this value; the caller still gets a 400, the log says which.
+      log.error({ err, reqId: req.id }, "a request value was rejected by PostgreSQL, not by its input schema");
+      httpError = new HttpError(400, "invalid_value", "a value in the request cannot be stored", [{ field: "request", message: "a value is out of range or not representable" }]);
+    } else if (isDatabaseUnavailable(err)) {
       // A restart or failover, not a bug: worth a retry (as with any 5xx, a COMMIT whose reply was lost
       // may have taken effect).
       httpError = new HttpError(503, "unavailable", "the database is unavailable; retry shortly");
@@ -66,6 +76,7 @@ export function errorHandler(log: { error: (o: object, m: string) => void }): Er
       httpError = new HttpError(500, "internal", "internal error");
     }
     if (res.headersSent) return;
+    for (const [name, value] of Object.entries(httpError.headers ?? {})) res.setHeader(name, value);
     res.status(httpError.status).json(errorBody(httpError.code, httpError.message, httpError.details));
   };
 }

@@ -1,5 +1,7 @@
-import express, { type Express, type Router } from "express";
+import express, { type Express, type RequestHandler, type Router } from "express";
+import helmet from "helmet";
 import { errorHandler, notFoundHandler, requireJson } from "./errors";
+import { methodNotAllowed } from "./method-not-allowed";
 import { requestContext } from "./request-context";
 import type { Logger } from "../telemetry/logger";
 import { registry } from "../telemetry/registry";
@@ -14,6 +16,33 @@ export interface ServiceAppOptions {
   routes: Router[];
   /** Largest JSON body accepted; larger bodies get 413. */
   bodyLimit?: string;
+  /** CSP directives (helmet's camelCase form); the default suits JSON: nothing may load, nobody may frame. */
+  contentSecurityPolicy?: Record<string, string[]>;
+  /**
+   * `Cache-Control` of every answer unless a route sets its own; default `no-store`. `false` for a service
+   * whose routes decide (the web UI's static files: `send` only sets the header when it is absent).
+   */
+  cacheControl?: string | false;
+}
+
+/** A JSON API is never a document: it loads nothing and is framed by nobody. */
+const API_CONTENT_SECURITY_POLICY = { defaultSrc: ["'none'"], frameAncestors: ["'none'"] };
+
+/**
+ * Security headers on every answer, errors included (helmet: `nosniff`, CSP with `frame-ancestors`,
+ * `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer`, HSTS, CORP/COOP), plus `Cache-Control`
+ * (`no-store` for the APIs: their answers carry a user's tasks or a token and must not sit in a browser or
+ * proxy cache).
+ */
+function securityHeaders(csp: Record<string, string[]>, cacheControl: string | false): RequestHandler[] {
+  const headers: RequestHandler[] = [helmet({ contentSecurityPolicy: { useDefaults: false, directives: csp }, frameguard: { action: "deny" } })];
+  if (cacheControl !== false) {
+    headers.push((_req, res, next) => {
+      res.setHeader("Cache-Control", cacheControl);
+      next();
+    });
+  }
+  return headers;
 }
 
 /**
@@ -23,8 +52,11 @@ export interface ServiceAppOptions {
 export function createServiceApp(opts: ServiceAppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
+  // X-Forwarded-For counts only from these peers (the gateway of `npm start`, the ingress controller in the
+  // cluster), and both replace what the client sent: see client-address.ts.
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(requestContext(opts.log));
+  app.use(securityHeaders(opts.contentSecurityPolicy ?? API_CONTENT_SECURITY_POLICY, opts.cacheControl ?? "no-store"));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -43,13 +75,19 @@ export function createServiceApp(opts: ServiceAppOptions): Express {
     const ready = results.every(([, r]) => r === "ok");
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks: Object.fromEntries(results) });
   });
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", async (req, res, next) => {
+    // Prometheus scrapes the pod port directly. A request that came through a proxy — the cluster's
+    // Ingress (Traefik's proxy is Go's httputil.ReverseProxy with a Director, which always appends
+    // X-Forwarded-For; traefik v3.5.0 pkg/proxy/httputil/proxy.go) or the gateway of `npm start` (xfwd) —
+    // is from the public side, and the frontend's metrics would otherwise be public behind "/".
+    if (req.headers["x-forwarded-for"] !== undefined) return next();
     res.type(registry.contentType).send(await registry.metrics());
   });
 
   app.use(requireJson);
   app.use(express.json({ limit: opts.bodyLimit ?? "64kb", type: ["application/json", "application/*+json"] }));
   for (const r of opts.routes) app.use(r);
+  app.use(methodNotAllowed(app));
   app.use(notFoundHandler);
   app.use(errorHandler(opts.log));
   return app;

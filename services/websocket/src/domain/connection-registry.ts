@@ -25,6 +25,11 @@ export class ConnectionRegistry<C> {
     return true;
   }
 
+  /** How many connections the user has open here. */
+  countOf(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
   /** A snapshot: sending may close (and remove) connections while the caller iterates. */
   connectionsOf(userId: string): C[] {
     return [...(this.byUser.get(userId) ?? [])];

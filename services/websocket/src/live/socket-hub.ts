@@ -11,6 +11,10 @@ export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 /** Application close code (4000–4999): the token expired; the page signs in again instead of reconnecting. */
 export const CLOSE_TOKEN_EXPIRED = 4001;
+/** Application close code, after HTTP 429: this user already has as many sockets open here as allowed. */
+export const CLOSE_TOO_MANY_CONNECTIONS = 4029;
+/** RFC 6455 §7.4.1 "policy violation": the client sent more messages than any browser page does. */
+export const CLOSE_POLICY_VIOLATION = 1008;
 /** setTimeout's largest delay; a token living longer is re-checked then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -26,6 +30,10 @@ export interface SocketHubOptions {
   replay: ReplayWindowLimits;
   /** How long a closing handshake may take before the socket is cut. */
   closeGraceMs?: number;
+  /** Open sockets one user may hold on this replica; one more is closed at once with 4029. */
+  maxConnectionsPerUser: number;
+  /** Messages a client may send per minute on one socket (the page sends none); more closes it with 1008. */
+  maxMessagesPerMinute: number;
 }
 
 interface Peer {
@@ -62,6 +70,16 @@ export class SocketHub {
    * synchronously, so no live frame can slip in between or ahead of the replay.
    */
   attach(ws: WebSocket, user: AuthUser, lastEventId: string | null = null): void {
+    // Bounded per user, so one account cannot hold every socket (and file descriptor) of a replica. The
+    // upgrade is accepted first so that the page gets a close code it can act on: a refused HTTP upgrade
+    // only reaches a browser as code 1006, which its reconnect loop would retry at once.
+    if (this.registry.countOf(user.id) >= this.opts.maxConnectionsPerUser) {
+      websocketClientsDropped.inc({ reason: "too_many" });
+      this.opts.log.info({ userId: user.id, limit: this.opts.maxConnectionsPerUser }, "websocket refused: too many connections");
+      ws.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections for this user");
+      setTimeout(() => ws.terminate(), this.closeGraceMs).unref();
+      return;
+    }
     if (lastEventId !== null) this.replay(ws, user.id, lastEventId);
     // A socket outliving its token would keep streaming to someone who is no longer signed in.
     const expiry = user.expiresAt ? this.closeAt(ws, user.expiresAt) : undefined;
@@ -72,7 +90,17 @@ export class SocketHub {
       const peer = this.peers.get(ws);
       if (peer) peer.alive = true;
     });
-    // Browsers have nothing to tell us; incoming messages are ignored (maxPayload bounds them).
+    // Browsers have nothing to tell us; incoming messages are ignored (maxPayload bounds their size, this
+    // their rate: each still costs a parse and a wake-up).
+    let windowStart = Date.now();
+    let messages = 0;
+    ws.on("message", () => {
+      if (Date.now() - windowStart > 60_000) {
+        windowStart = Date.now();
+        messages = 0;
+      }
+      if (++messages > this.opts.maxMessagesPerMinute && this.peers.has(ws)) this.drop(ws, "flood", CLOSE_POLICY_VIOLATION, "too many messages");
+    });
     ws.on("error", (err) => this.opts.log.debug({ err: err.message, userId: user.id }, "websocket error"));
     ws.on("close", () => this.forget(ws));
   }
@@ -156,13 +184,13 @@ export class SocketHub {
   }
 
   /** Closes with a code and reason, and cuts the socket if the peer does not finish the handshake. */
-  private drop(ws: WebSocket, reason: "slow" | "shutdown" | "expired", code: number, text: string): void {
+  private drop(ws: WebSocket, reason: "slow" | "shutdown" | "expired" | "flood", code: number, text: string): void {
     this.forget(ws, reason);
     ws.close(code, text);
     setTimeout(() => ws.terminate(), this.closeGraceMs).unref();
   }
 
-  private forget(ws: WebSocket, droppedFor?: "slow" | "heartbeat" | "shutdown" | "expired"): void {
+  private forget(ws: WebSocket, droppedFor?: "slow" | "heartbeat" | "shutdown" | "expired" | "flood"): void {
     const peer = this.peers.get(ws);
     if (peer?.expiry) clearTimeout(peer.expiry);
     if (!peer || !this.registry.remove(peer.userId, ws)) return;
