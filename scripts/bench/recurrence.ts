@@ -1,0 +1,31 @@
+// Worst-case cost of one next-occurrence search (`npx tsx scripts/bench/recurrence.ts`): rules that
+// never match walk the whole horizon; far-past starts show the rebase keeps the walk short. Prints
+// one JSON line per case with the median and max of a few runs, in ms.
+import { firstSlotAfter, parseRule } from "../../services/shared/src/recurrence";
+
+const cases: [string, string, string][] = [
+  ["never: DAILY Feb 30", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "2026-01-01T00:00:00Z"],
+  ["never: YEARLY Apr 31", "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31", "2026-01-01T00:00:00Z"],
+  ["never: MONTHLY BYSETPOS=-3 of 2", "FREQ=MONTHLY;BYMONTHDAY=1,2;BYSETPOS=-3", "2026-01-01T00:00:00Z"],
+  ["never: WEEKLY Feb 30 by month", "FREQ=WEEKLY;BYMONTH=2;BYDAY=MO;BYHOUR=1;BYMINUTE=0;BYSECOND=0;BYSETPOS=2", "2026-01-01T00:00:00Z"],
+  ["never: YEARLY 60 times a day, BYSETPOS", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30,31;BYHOUR=0,1,2,3,4,5,6,7,8,9;BYMINUTE=0,10,20,30,40,50;BYSETPOS=1", "2026-01-01T00:00:00Z"],
+  ["never: HOURLY Feb 30", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "2026-01-01T00:00:00Z"],
+  ["never: HOURLY unreachable hour pattern", "FREQ=HOURLY;INTERVAL=5;BYMINUTE=0;BYMONTH=2;BYMONTHDAY=30", "2026-01-01T00:00:00Z"],
+  ["far past: HOURLY from year 1", "FREQ=HOURLY", "0001-01-01T00:00:00Z"],
+  ["far past: DAILY 60 times a day from year 1", "FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9;BYMINUTE=0,10,20,30,40,50", "0001-01-01T00:00:00Z"],
+  ["leap day YEARLY from 2096", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "2096-03-01T00:00:00Z"],
+];
+
+for (const [name, text, start] of cases) {
+  const rule = parseRule(text);
+  const times: number[] = [];
+  let result = "";
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    const r = firstSlotAfter(rule, "Europe/Berlin", new Date(start), new Date("2026-12-01T10:00:00Z"));
+    times.push(performance.now() - t0);
+    result = "slot" in r ? r.slot.toISOString() : r.ended;
+  }
+  times.sort((a, b) => a - b);
+  console.log(JSON.stringify({ case: name, result, medianMs: +times[3]!.toFixed(2), maxMs: +times[6]!.toFixed(2) }));
+}
