@@ -3,15 +3,17 @@ import express from "express";
 import { createLogger, listen, type RunningService, type Task } from "../shared/src";
 
 /**
- * The backend's two internal task routes with the rule that matters here: one next occurrence per
- * parent task (the real backend's unique constraint), checked and recorded without yielding, so
- * concurrent requests race exactly like concurrent transactions against a unique index.
+ * The backend's `POST internal/tasks/next-occurrence` with the rules that matter here, as the real one
+ * keeps them: one occurrence per completion event, one next occurrence per existing parent, created
+ * from the request alone (the parent may be gone). Checked and recorded without yielding after the
+ * pause, so concurrent requests race like concurrent transactions against unique indexes.
  */
 export interface FakeBackend {
   url: string;
-  tasks: Map<string, { task: Task; series: { id: string; start: string; index: number } }>;
-  /** parent task id → the next occurrence created for it. */
-  children: Map<string, { task: Task; body: { dueAt: string; remindAt: string | null; correlationId: string } }>;
+  /** Tasks the fake knows (parents of next occurrences). */
+  tasks: Map<string, Task>;
+  /** parent task id → the next occurrence created for it, with the request that made it. */
+  children: Map<string, { task: Task; body: Record<string, unknown> }>;
   nextOccurrenceCalls: number;
   /** Answer this many requests with 503 before working normally. */
   failNext: number;
@@ -20,6 +22,7 @@ export interface FakeBackend {
 
 export async function startFakeBackend(): Promise<FakeBackend> {
   const state = { tasks: new Map(), children: new Map(), nextOccurrenceCalls: 0, failNext: 0 } as unknown as FakeBackend;
+  const byEvent = new Map<string, Task>();
   const app = express();
   app.use(express.json());
   app.use((_req, res, next) => {
@@ -30,34 +33,19 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     }
     next();
   });
-  app.get("/internal/tasks/:id", (req, res) => {
-    const found = state.tasks.get(req.params.id);
-    if (!found) res.status(404).json({ error: { code: "not_found", message: "task not found" } });
-    else res.json(found);
-  });
-  app.post("/internal/tasks/:id/next-occurrence", async (req, res) => {
+  app.post("/internal/tasks/next-occurrence", async (req, res) => {
     state.nextOccurrenceCalls++;
     // let concurrent requests overlap before the decisive check
     await new Promise((r) => setTimeout(r, 20));
-    const parent = state.tasks.get(req.params.id);
-    if (!parent) return void res.status(404).json({ error: { code: "not_found", message: "task not found" } });
-    if (parent.task.status !== "completed") return void res.status(409).json({ error: { code: "conflict", message: "not completed" } });
-    const existing = state.children.get(parent.task.id);
-    if (existing) return void res.status(200).json({ task: existing.task });
+    const body = req.body as Record<string, unknown> & { eventId: string; parentTaskId: string };
+    const existing = byEvent.get(body.eventId) ?? state.children.get(body.parentTaskId)?.task;
+    if (existing) return void res.status(200).json({ task: existing });
     const now = new Date().toISOString();
-    const child: Task = {
-      ...parent.task,
-      id: randomUUID(),
-      status: "pending",
-      dueAt: req.body.dueAt,
-      remindAt: req.body.remindAt,
-      completedAt: null,
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-    };
-    state.children.set(parent.task.id, { task: child, body: req.body });
-    state.tasks.set(child.id, { task: child, series: { ...parent.series, index: parent.series.index + 1 } });
+    const { eventId: _e, correlationId: _c, parentTaskId: _p, ...fields } = body;
+    const child = { ...fields, id: randomUUID(), status: "pending", completedAt: null, createdAt: now, updatedAt: now, version: 1 } as unknown as Task;
+    byEvent.set(body.eventId, child);
+    state.children.set(body.parentTaskId, { task: child, body });
+    state.tasks.set(child.id, child);
     res.status(201).json({ task: child });
   });
   const server: RunningService = await listen({ port: 0, host: "127.0.0.1", log: createLogger("fake-backend", "silent"), handler: app, shutdownTimeoutMs: 1000 });

@@ -4,9 +4,9 @@ import { conflict, HttpError, inTransaction, notFound, preconditionFailed, unaut
 import { taskOperations } from "../../shared/src/telemetry/task-metrics";
 import { recordTombstone } from "./data/change-feed";
 import { appendToOutbox } from "./data/outbox";
-import { deleteTask, findChildOf, findTask, insertTask, insertTaskWithEvents, updateTask } from "./data/tasks";
+import { deleteTask, findTask, insertOccurrenceOnce, insertTaskWithEvents, updateTask } from "./data/tasks";
 import { satisfies, type IfMatch } from "./domain/if-match";
-import { applyPatch, completeTask, newTask, nextOccurrence, patchConflict, reopenTask } from "./domain/task-changes";
+import { applyPatch, completeTask, endSeries, newTask, nextOccurrence, patchConflict, reopenTask, skipOccurrence } from "./domain/task-changes";
 import { eventsFor, type TaskChange } from "./domain/task-events";
 import type { CreateTaskInput, NextOccurrenceInput, TaskPatch } from "./domain/task-input";
 import type { TaskRecord } from "./domain/task-record";
@@ -78,31 +78,40 @@ export class TaskCommands {
     this.committed("delete");
   }
 
-  /**
-   * Creates the occurrence after completed task `parentId` exactly once: the parent row lock serialises
-   * concurrent callers and UNIQUE(parent_task_id) backs it up. `created` is false when it already existed.
-   */
-  async createNextOccurrence(parentId: string, input: NextOccurrenceInput): Promise<{ task: Task; created: boolean }> {
-    const result = await inTransaction(this.db, async (c) => {
-      const parent = await findTask(c, parentId, { lock: true });
-      if (!parent) throw notFound("task");
-      const existing = await findChildOf(c, parentId);
-      if (existing) return { task: existing.task, created: false };
-      if (parent.task.status !== "completed") throw conflict("task is not completed");
-      if (parent.task.recurrence === null) throw conflict("task does not recur");
-      const rec = nextOccurrence(parent, input, randomUUID(), this.clock());
-      await insertTask(c, rec);
-      await appendToOutbox(c, eventsFor({ kind: "created", task: rec.task }, this.eventContext(input.correlationId)));
-      return { task: rec.task, created: true };
+  /** Skip this occurrence: the task moves to the series' next slot (see skipOccurrence). */
+  async skip(id: string, ctx: CommandContext): Promise<Task> {
+    return this.change(id, ctx, "skip", (before) => {
+      const after = skipOccurrence(before, this.clock());
+      const changes = ["dueAt", ...(after.task.remindAt !== before.task.remindAt ? ["remindAt"] : []), "seriesSlot", "seriesIndex"];
+      return { after, change: { kind: "updated", before: before.task, after: after.task, changes } };
     });
+  }
+
+  /** End the series at this occurrence: no next occurrence will be created. */
+  async endSeries(id: string, ctx: CommandContext): Promise<Task> {
+    return this.change(id, ctx, "end_series", (before) => {
+      const after = endSeries(before, this.clock());
+      return after && { after, change: { kind: "updated", before: before.task, after: after.task, changes: ["seriesEnded"] } };
+    });
+  }
+
+  /**
+   * Creates the occurrence a `task.completed` event asked for, exactly once per event (UNIQUE
+   * created_by_event), from the event's own copy of the series: it exists even when the completed
+   * task was deleted right after (issue 18.1). `created` is false when that event created it before.
+   */
+  async createNextOccurrence(input: NextOccurrenceInput): Promise<{ task: Task; created: boolean }> {
+    const rec = nextOccurrence(input, randomUUID(), this.clock());
+    const events = eventsFor({ kind: "created", task: rec.task }, this.eventContext(input.correlationId));
+    const result = await insertOccurrenceOnce(this.db, rec, input.eventId, events);
     if (result.created) this.committed("next_occurrence");
-    return result;
+    return { task: result.rec.task, created: result.created };
   }
 
   private async change(
     id: string,
     ctx: CommandContext,
-    operation: "update" | "complete" | "reopen",
+    operation: "update" | "complete" | "reopen" | "skip" | "end_series",
     decide: (before: TaskRecord) => { after: TaskRecord; change: TaskChange } | null,
   ): Promise<Task> {
     const result = await inTransaction(this.db, async (c) => {

@@ -5,8 +5,8 @@ import { parseIfMatch, satisfies } from "../src/domain/if-match";
 import { decodeCursor, encodeCursor } from "../src/domain/list-cursor";
 import { hashPassword, verifyPassword } from "../src/domain/password-hashing";
 import { passwordProblem } from "../src/domain/password-policy";
-import { parseRecurrence, RecurrenceError } from "../src/domain/recurrence";
-import { applyPatch as applyParsedPatch, completeTask, newTask, nextOccurrence } from "../src/domain/task-changes";
+import { canonicalRule as parseRecurrence, RecurrenceError } from "../../shared/src/recurrence";
+import { applyPatch as applyParsedPatch, completeTask, endSeries, newTask, nextOccurrence, skipOccurrence } from "../src/domain/task-changes";
 import { eventsFor, type TaskChange } from "../src/domain/task-events";
 import { CreateTaskBody, PatchTaskBody } from "../src/domain/task-input";
 
@@ -100,13 +100,41 @@ describe("backend domain: task changes", () => {
     const first = record({ dueAt: "2030-01-05T00:00:00Z", recurrence: "FREQ=DAILY" });
     assert.equal(applyPatch(first, { dueAt: "2030-01-06T00:00:00Z" }, later).after.seriesStart, "2030-01-06T00:00:00.000Z");
     const parent = completeTask(first, later)!;
-    const second = nextOccurrence(parent, { dueAt: "2030-01-06T00:00:00.000Z", remindAt: null, correlationId: "c" }, randomUUID(), later);
+    const p = parent.task;
+    const second = nextOccurrence(
+      { eventId: "e1", correlationId: "c", parentTaskId: p.id, userId: p.userId, title: p.title, description: p.description, priority: p.priority, tags: p.tags,
+        recurrence: p.recurrence!, timeZone: parent.timeZone, seriesId: parent.seriesId, seriesStart: parent.seriesStart,
+        seriesSlot: "2030-01-06T00:00:00.000Z", seriesIndex: 2, dueAt: "2030-01-06T00:00:00.000Z", remindAt: null },
+      randomUUID(),
+      later,
+    );
     assert.equal(second.seriesIndex, 2);
     assert.equal(second.seriesId, first.task.id);
+    assert.equal(second.task.seriesId, first.task.id, "the task shows its series");
     assert.equal(second.parentTaskId, first.task.id);
-    assert.equal(applyPatch(second, { dueAt: "2030-01-09T00:00:00Z" }, later).after.seriesStart, "2030-01-05T00:00:00.000Z");
+    const moved = applyPatch(second, { dueAt: "2030-01-09T00:00:00Z" }, later).after;
+    assert.equal(moved.seriesStart, "2030-01-05T00:00:00.000Z");
+    assert.equal(moved.seriesSlot, "2030-01-06T00:00:00.000Z", "moving a later occurrence keeps its slot (18.3)");
     const rerule = applyPatch(second, { recurrence: "FREQ=WEEKLY" }, later).after;
     assert.deepEqual([rerule.seriesId, rerule.seriesIndex, rerule.seriesStart], [second.task.id, 1, "2030-01-06T00:00:00.000Z"]);
+  });
+
+  it("when an occurrence is skipped, then the same task moves to the next slot with the next index; when the series is ended, then completing it marks the end", () => {
+    const first = record({ dueAt: "2030-01-05T09:00:00Z", remindAt: "2030-01-05T08:45:00Z", recurrence: "FREQ=DAILY;COUNT=3", timeZone: "Europe/Berlin" });
+    const skipped = skipOccurrence(first, new Date("2030-01-05T08:00:00Z"));
+    assert.deepEqual([skipped.task.id, skipped.task.dueAt, skipped.task.remindAt, skipped.seriesIndex, skipped.task.status], [first.task.id, "2030-01-06T09:00:00.000Z", "2030-01-06T08:45:00.000Z", 2, "pending"]);
+    const last = skipOccurrence(skipped, new Date("2030-01-06T08:00:00Z"));
+    assert.throws(() => skipOccurrence(last, later), /no next occurrence \(count\)/);
+    assert.equal(completeTask(last, later)!.seriesEnded, true, "COUNT=3 reached: the completed task shows the series ended");
+    const ended = endSeries(first, later)!;
+    assert.equal(ended.task.seriesEnded, true);
+    assert.equal(endSeries(ended, later), null);
+  });
+
+  it("when a series never produces an occurrence or the zone is unknown, then it is a 400 naming the field", () => {
+    assert.throws(() => record({ dueAt: "2030-01-05T09:00:00Z", recurrence: "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30" }), (e: { status: number; details: { field: string }[] }) => e.status === 400 && e.details[0]!.field === "recurrence");
+    assert.throws(() => CreateTaskBody.parse({ title: "t", timeZone: "Mars/Olympus" }), /timeZone must be an IANA/);
+    assert.equal(CreateTaskBody.parse({ title: "t", timeZone: "europe/berlin" }).timeZone, "Europe/Berlin");
   });
 
   it("when a completed task is completed again, then there is no change", () => {

@@ -57,21 +57,42 @@ describe("backend internal routes and history proxy", () => {
     assert.equal((await internal("GET", "nope")).status, 404);
   });
 
-  it("when the next occurrence is asked for a pending, unknown or invalid task, then it is 409, 404 or 400", async () => {
+  /** The body the event-processor sends for a completed task (see the recurring-task consumer). */
+  function nextBody(parent: { id: string; userId: string; title: string; description: string; priority: string; tags: string[]; recurrence: string | null }, over: Record<string, unknown> = {}) {
+    return {
+      eventId: `evt-${randomUUID()}`, correlationId: "evt-123", parentTaskId: parent.id, userId: parent.userId, title: parent.title,
+      description: parent.description, priority: parent.priority, tags: parent.tags, recurrence: parent.recurrence, timeZone: "UTC",
+      seriesId: parent.id, seriesStart: "2030-01-01T09:00:00Z", seriesSlot: "2030-01-02T09:00:00+00:00", seriesIndex: 2,
+      dueAt: "2030-01-02T09:00:00+00:00", remindAt: "2030-01-02T08:45:00Z", ...over,
+    };
+  }
+
+  it("when the next occurrence is asked with an invalid body, then it is 400 naming the field", async () => {
     const task = await h.createTask(user.token, { title: "not yet", recurrence: "FREQ=DAILY" });
-    const body = { dueAt: "2030-01-02T00:00:00Z", remindAt: null, correlationId: "c-1" };
-    assert.equal((await internal("POST", `${task.id}/next-occurrence`, body)).status, 409);
-    assert.equal((await internal("POST", `${randomUUID()}/next-occurrence`, body)).status, 404);
-    const bad = await internal("POST", `${task.id}/next-occurrence`, { dueAt: "tomorrow", remindAt: null, correlationId: "c" });
+    const bad = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task, { dueAt: "tomorrow" }) });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.details[0].field, "dueAt");
+    const badRule = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task, { recurrence: "FREQ=DAILY;BYHOUR=99" }) });
+    assert.equal(badRule.status, 400);
+  });
+
+  it("when the completed task was deleted before its event was handled, then its next occurrence is still created, once (18.1)", async () => {
+    const first = await h.createTask(user.token, { title: "gone", dueAt: "2030-01-01T09:00:00Z", recurrence: "FREQ=DAILY" });
+    await h.request("POST", `/api/tasks/${first.id}/complete`, { token: user.token });
+    await h.request("DELETE", `/api/tasks/${first.id}`, { token: user.token });
+    const body = nextBody(first);
+    const answers = await Promise.all([1, 2, 3].map(() => h.request("POST", "/internal/tasks/next-occurrence", { body })));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 201]);
+    const next = TaskSchema.parse(answers[0]!.body.task);
+    assert.deepEqual([next.seriesId, next.seriesIndex, next.dueAt], [first.id, 2, "2030-01-02T09:00:00.000Z"]);
   });
 
   it("when 10 callers ask for the next occurrence at once, then exactly one is created (201) and the rest get it (200)", async () => {
     const first = await h.createTask(user.token, { title: "standup", tags: ["team"], priority: "high", dueAt: "2030-01-01T09:00:00Z", recurrence: "FREQ=DAILY" });
     await h.request("POST", `/api/tasks/${first.id}/complete`, { token: user.token });
-    const body = { dueAt: "2030-01-02T09:00:00+00:00", remindAt: "2030-01-02T08:45:00Z", correlationId: "evt-123" };
-    const answers = await Promise.all(Array.from({ length: 10 }, () => internal("POST", `${first.id}/next-occurrence`, body)));
+    const body = nextBody(first);
+    // the same event redelivered, and a second completion event for the same parent
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => h.request("POST", "/internal/tasks/next-occurrence", { body: i % 2 ? body : { ...body, eventId: "evt-other" } })));
     assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     const ids = new Set(answers.map((a) => a.body.task.id));
     assert.equal(ids.size, 1);

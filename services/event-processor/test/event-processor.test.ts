@@ -103,7 +103,7 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
       version: 2,
       ...overrides,
     });
-    backend.tasks.set(t.id, { task: t, series: { id: randomUUID(), start: t.dueAt ?? t.createdAt, index: 1 } });
+    backend.tasks.set(t.id, t);
     return t;
   }
 
@@ -168,7 +168,11 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
       assert.equal(await deliver(a, e), "SUCCESS");
       const child = backend.children.get(t.id);
       assert.ok(child, "next occurrence created");
-      assert.deepEqual(child.body, { dueAt: "2024-03-02T09:00:00.000Z", remindAt: "2024-03-02T08:30:00.000Z", correlationId: e.correlationId });
+      assert.deepEqual(
+        [child.body.dueAt, child.body.remindAt, child.body.correlationId, child.body.eventId, child.body.seriesIndex, child.body.seriesId, child.body.title],
+        ["2024-03-02T09:00:00.000Z", "2024-03-02T08:30:00.000Z", e.correlationId, e.id, 2, t.id, t.title],
+        "one call carries the whole series, keyed by the completion event",
+      );
 
       // a redelivery does not even ask the backend again
       const calls = backend.nextOccurrenceCalls;
@@ -211,18 +215,25 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
       assert.equal(backend.children.has(t.id), false);
     });
 
-    it("when the task was deleted after it was completed, then the series ends quietly (no next occurrence, no dead letter)", async () => {
+    it("when the task was deleted after it was completed, then its next occurrence is still created from the event (18.1)", async () => {
       const t = completedRecurring();
       backend.tasks.delete(t.id);
       assert.equal(await deliver(a, taskEvent("task.completed", t)), "SUCCESS");
-      assert.equal(backend.children.has(t.id), false);
+      assert.equal(backend.children.get(t.id)?.body.dueAt, "2024-03-02T09:00:00.000Z");
     });
 
-    it("when the task was reopened (409), then the event is retried", async () => {
-      const t = completedRecurring();
-      backend.tasks.get(t.id)!.task = { ...t, status: "pending", completedAt: null };
-      assert.equal(await deliver(a, taskEvent("task.completed", t)), "RETRY");
-      assert.equal(backend.children.has(t.id), false);
+    it("when the series has a zone, then the next occurrence keeps the local time (Monday 20:00 Los Angeles, issue 17)", async () => {
+      const due = new Date("2026-12-07T20:00:00-08:00").toISOString();
+      const t = completedRecurring({ recurrence: "FREQ=WEEKLY;BYDAY=MO", dueAt: due, remindAt: null, completedAt: due, timeZone: "America/Los_Angeles", seriesSlot: due, seriesStart: due, seriesIndex: 1, seriesId: randomUUID() });
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "SUCCESS");
+      assert.equal(backend.children.get(t.id)?.body.dueAt, "2026-12-15T04:00:00.000Z");
+    });
+
+    it("when the user ended the series, then the backend is not asked", async () => {
+      const t = completedRecurring({ seriesEnded: true });
+      const calls = backend.nextOccurrenceCalls;
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "SUCCESS");
+      assert.equal(backend.nextOccurrenceCalls, calls);
     });
 
     it("when the recurrence is not a valid RRULE, then the event is dropped (it would fail forever)", async () => {

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { AnyEvent, Task } from "../../../shared/src";
-import type { TaskRecord } from "../domain/task-record";
+import { synced, type TaskRecord } from "../domain/task-record";
 import type { ListCursor } from "../domain/list-cursor";
 import type { ListTasksInput, SortKey } from "../domain/task-input";
 import { outboxParams, outboxRows } from "./outbox";
@@ -8,7 +8,8 @@ import { outboxParams, outboxRows } from "./outbox";
 type Db = pg.Pool | pg.PoolClient;
 
 export const COLUMNS = `id, user_id, title, description, status, priority, priority_rank, tags, due_at, remind_at, recurrence,
-  series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version`;
+  series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version,
+  time_zone, series_slot, series_ended`;
 
 export interface TaskRow {
   id: string;
@@ -30,10 +31,13 @@ export interface TaskRow {
   updated_at: string;
   completed_at: string | null;
   version: number;
+  time_zone: string;
+  series_slot: string;
+  series_ended: boolean;
 }
 
 export function toRecord(r: TaskRow): TaskRecord {
-  return {
+  return synced({
     task: {
       id: r.id,
       userId: r.user_id,
@@ -53,18 +57,23 @@ export function toRecord(r: TaskRow): TaskRecord {
     seriesId: r.series_id,
     seriesIndex: r.series_index,
     seriesStart: r.series_start,
+    seriesSlot: r.series_slot,
+    timeZone: r.time_zone,
+    seriesEnded: r.series_ended,
     parentTaskId: r.parent_task_id,
-  };
+  });
 }
 
 const INSERT_TASK = `INSERT INTO backend.tasks (id, user_id, title, description, status, priority, tags, due_at, remind_at, recurrence,
-       series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`;
+       series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version,
+       time_zone, series_slot, series_ended)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`;
 
 function insertTaskParams(rec: TaskRecord): unknown[] {
   const t = rec.task;
   return [t.id, t.userId, t.title, t.description, t.status, t.priority, t.tags, t.dueAt, t.remindAt, t.recurrence,
-    rec.seriesId, rec.seriesIndex, rec.seriesStart, rec.parentTaskId, t.createdAt, t.updatedAt, t.completedAt, t.version];
+    rec.seriesId, rec.seriesIndex, rec.seriesStart, rec.parentTaskId, t.createdAt, t.updatedAt, t.completedAt, t.version,
+    rec.timeZone, rec.seriesSlot, rec.seriesEnded];
 }
 
 export async function insertTask(db: Db, rec: TaskRecord): Promise<void> {
@@ -78,7 +87,7 @@ export async function insertTask(db: Db, rec: TaskRecord): Promise<void> {
 export async function insertTaskWithEvents(db: Db, rec: TaskRecord, events: AnyEvent[]): Promise<void> {
   await db.query(
     `WITH task AS (${INSERT_TASK} RETURNING id)
-     INSERT INTO backend.outbox (event_id, task_id, type, payload) ${outboxRows(18)}`,
+     INSERT INTO backend.outbox (event_id, task_id, type, payload) ${outboxRows(21)}`,
     [...insertTaskParams(rec), ...outboxParams(events)],
   );
 }
@@ -88,10 +97,10 @@ export async function updateTask(db: Db, rec: TaskRecord): Promise<void> {
   await db.query(
     `UPDATE backend.tasks SET title = $2, description = $3, status = $4, priority = $5, tags = $6, due_at = $7,
        remind_at = $8, recurrence = $9, series_id = $10, series_index = $11, series_start = $12,
-       updated_at = $13, completed_at = $14, version = $15
+       updated_at = $13, completed_at = $14, version = $15, time_zone = $16, series_slot = $17, series_ended = $18
      WHERE id = $1`,
     [t.id, t.title, t.description, t.status, t.priority, t.tags, t.dueAt, t.remindAt, t.recurrence,
-      rec.seriesId, rec.seriesIndex, rec.seriesStart, t.updatedAt, t.completedAt, t.version],
+      rec.seriesId, rec.seriesIndex, rec.seriesStart, t.updatedAt, t.completedAt, t.version, rec.timeZone, rec.seriesSlot, rec.seriesEnded],
   );
 }
 
@@ -106,6 +115,48 @@ export async function findTask(db: Db, id: string, opts: { userId?: string; lock
     [id, opts.userId ?? null],
   );
   return res.rows[0] ? toRecord(res.rows[0]) : null;
+}
+
+/**
+ * Inserts the occurrence a completion event asked for, once: `created_by_event` is UNIQUE, so a
+ * redelivered event (or a second replica) finds the row instead. The parent may have been deleted
+ * since it was completed; the occurrence is created all the same (parent_task_id then stays null).
+ * Returns the task created, or the one that event created before.
+ */
+export async function insertOccurrenceOnce(db: Db, rec: TaskRecord, eventId: string, events: AnyEvent[]): Promise<{ rec: TaskRecord; created: boolean }> {
+  // A parent that still exists has at most one next occurrence (UNIQUE parent_task_id), whichever
+  // completion event asked first.
+  const child = rec.parentTaskId === null ? null : await findChildOf(db, rec.parentTaskId);
+  if (child) return { rec: child, created: false };
+  try {
+    return await insertOnce(db, rec, eventId, events);
+  } catch (err) {
+    const raced = (err as { code?: string }).code === "23505" && rec.parentTaskId !== null ? await findChildOf(db, rec.parentTaskId) : null;
+    if (raced) return { rec: raced, created: false };
+    throw err;
+  }
+}
+
+async function insertOnce(db: Db, rec: TaskRecord, eventId: string, events: AnyEvent[]): Promise<{ rec: TaskRecord; created: boolean }> {
+  const params = insertTaskParams(rec);
+  const res = await db.query<{ id: string }>(
+    `WITH task AS (
+       INSERT INTO backend.tasks (id, user_id, title, description, status, priority, tags, due_at, remind_at, recurrence,
+         series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version,
+         time_zone, series_slot, series_ended, created_by_event)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+         (SELECT p.id FROM backend.tasks p WHERE p.id = $14::uuid),
+         $15, $16, $17, $18, $19, $20, $21, $22)
+       ON CONFLICT (created_by_event) DO NOTHING
+       RETURNING id),
+     outbox AS (INSERT INTO backend.outbox (event_id, task_id, type, payload) SELECT * FROM (${outboxRows(22)}) o WHERE EXISTS (SELECT 1 FROM task))
+     SELECT id FROM task`,
+    [...params, eventId, ...outboxParams(events)],
+  );
+  if (res.rows.length > 0) return { rec, created: true };
+  const existing = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM backend.tasks WHERE created_by_event = $1`, [eventId]);
+  if (!existing.rows[0]) throw new Error(`occurrence of event ${eventId} neither inserted nor found`);
+  return { rec: toRecord(existing.rows[0]), created: false };
 }
 
 export async function findChildOf(db: Db, parentId: string): Promise<TaskRecord | null> {

@@ -1,10 +1,27 @@
 import type { Task } from "../../../shared/src/contracts";
+import { badRequest, conflict } from "../../../shared/src";
+import { checkSeriesRule, nextOccurrence as nextInSeries, RecurrenceError } from "../../../shared/src/recurrence";
 import type { CreateTaskInput, NextOccurrenceInput, TaskPatch } from "./task-input";
-import type { TaskRecord } from "./task-record";
+import { synced, type TaskRecord } from "./task-record";
 
 /** The fields a PATCH may change, in the order `changes` lists them. */
-const patchable = ["title", "description", "priority", "tags", "dueAt", "remindAt", "recurrence"] as const;
+const patchable = ["title", "description", "priority", "tags", "dueAt", "remindAt", "recurrence", "timeZone"] as const;
 type Patchable = (typeof patchable)[number];
+
+/**
+ * A recurring series must produce an occurrence after its start within the horizon (a rule like
+ * FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 never does): a 400 naming `recurrence` otherwise. Bounded (the
+ * shared module walks a capped number of periods).
+ */
+function checkSeries(rec: TaskRecord): void {
+  if (rec.task.recurrence === null) return;
+  try {
+    checkSeriesRule(rec.task.recurrence, rec.timeZone, new Date(rec.seriesStart));
+  } catch (err) {
+    if (!(err instanceof RecurrenceError)) throw err;
+    throw badRequest(err.message, [{ field: "recurrence", message: err.message }]);
+  }
+}
 
 /** A new task: pending, version 1, the first of its own series. */
 export function newTask(input: CreateTaskInput, ids: { id: string; userId: string }, now: Date): TaskRecord {
@@ -25,30 +42,44 @@ export function newTask(input: CreateTaskInput, ids: { id: string; userId: strin
     completedAt: null,
     version: 1,
   };
-  return { task, seriesId: ids.id, seriesIndex: 1, seriesStart: input.dueAt ?? at, parentTaskId: null };
+  const start = input.dueAt ?? at;
+  const rec = synced({ task, seriesId: ids.id, seriesIndex: 1, seriesStart: start, seriesSlot: start, timeZone: input.timeZone, seriesEnded: false, parentTaskId: null });
+  checkSeries(rec);
+  return rec;
 }
 
-/** The occurrence after a completed one: same content and series, next position, new due time. */
-export function nextOccurrence(parent: TaskRecord, input: NextOccurrenceInput, id: string, now: Date): TaskRecord {
+/**
+ * The occurrence a completion event asked for: the completed task's content and series (all carried
+ * by the event, so the parent need not exist any more), next position, new due time.
+ */
+export function nextOccurrence(input: NextOccurrenceInput, id: string, now: Date): TaskRecord {
   const at = now.toISOString();
-  const p = parent.task;
-  return {
-    task: {
-      ...p,
-      id,
-      status: "pending",
-      dueAt: input.dueAt,
-      remindAt: input.remindAt,
-      createdAt: at,
-      updatedAt: at,
-      completedAt: null,
-      version: 1,
-    },
-    seriesId: parent.seriesId,
-    seriesIndex: parent.seriesIndex + 1,
-    seriesStart: parent.seriesStart,
-    parentTaskId: p.id,
+  const task: Task = {
+    id,
+    userId: input.userId,
+    title: input.title,
+    description: input.description,
+    status: "pending",
+    priority: input.priority,
+    tags: input.tags,
+    dueAt: input.dueAt,
+    remindAt: input.remindAt,
+    recurrence: input.recurrence,
+    createdAt: at,
+    updatedAt: at,
+    completedAt: null,
+    version: 1,
   };
+  return synced({
+    task,
+    seriesId: input.seriesId,
+    seriesIndex: input.seriesIndex,
+    seriesStart: input.seriesStart,
+    seriesSlot: input.seriesSlot,
+    timeZone: input.timeZone,
+    seriesEnded: false,
+    parentTaskId: input.parentTaskId,
+  });
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -57,27 +88,82 @@ function same(a: unknown, b: unknown): boolean {
 
 /**
  * Applies a PATCH. Returns the changed field names (empty: nothing to write, nothing to emit).
- * A new rule starts a new series at this task; moving the first occurrence moves the series' start.
+ * A new rule or zone starts a new series at this task; moving the first occurrence moves the series'
+ * start (and its slot). Moving a later occurrence keeps its slot: the series stays on its rule.
  */
 export function applyPatch(before: TaskRecord, patch: TaskPatch, now: Date): { after: TaskRecord; changes: Patchable[] } {
-  const changes = patchable.filter((k) => patch[k] !== undefined && !same(patch[k], before.task[k]));
+  const current = { ...before.task, timeZone: before.timeZone };
+  const changes = patchable.filter((k) => patch[k] !== undefined && !same(patch[k], current[k]));
   if (changes.length === 0) return { after: before, changes };
   const task: Task = { ...before.task, updatedAt: now.toISOString(), version: before.task.version + 1 };
-  for (const k of changes) (task as Record<Patchable, unknown>)[k] = patch[k];
-  let { seriesId, seriesIndex, seriesStart } = before;
-  if (changes.includes("recurrence")) {
+  for (const k of changes) if (k !== "timeZone") (task as Record<Patchable, unknown>)[k] = patch[k];
+  let { seriesId, seriesIndex, seriesStart, seriesSlot, seriesEnded } = before;
+  const timeZone = patch.timeZone ?? before.timeZone;
+  if (changes.includes("recurrence") || changes.includes("timeZone")) {
     seriesId = task.id;
     seriesIndex = 1;
+    seriesEnded = false;
   }
-  if (seriesIndex === 1) seriesStart = task.dueAt ?? task.createdAt;
-  return { after: { ...before, task, seriesId, seriesIndex, seriesStart }, changes };
+  if (seriesIndex === 1) seriesStart = seriesSlot = task.dueAt ?? task.createdAt;
+  const after = synced({ ...before, task, seriesId, seriesIndex, seriesStart, seriesSlot, timeZone, seriesEnded });
+  if (changes.some((c) => c === "recurrence" || c === "timeZone" || c === "dueAt")) checkSeries(after);
+  return { after, changes };
 }
 
-/** Completing a completed task changes nothing (returns null). */
+/**
+ * Completing a completed task changes nothing (returns null). Completing the last occurrence of a
+ * series (COUNT reached, past UNTIL, nothing within the horizon) marks the series ended, so the task
+ * shows it; the next occurrence itself is the event-processor's (same module, same inputs).
+ */
 export function completeTask(before: TaskRecord, now: Date): TaskRecord | null {
   if (before.task.status === "completed") return null;
   const at = now.toISOString();
-  return { ...before, task: { ...before.task, status: "completed", completedAt: at, updatedAt: at, version: before.task.version + 1 } };
+  const task: Task = { ...before.task, status: "completed", completedAt: at, updatedAt: at, version: before.task.version + 1 };
+  const ended = before.seriesEnded || (task.recurrence !== null && "ended" in nextInSeries(completedOccurrence({ ...before, task })));
+  return synced({ ...before, task, seriesEnded: ended });
+}
+
+/** The series position of a completed (or skipped at `now`) occurrence, as the shared module reads it. */
+export function completedOccurrence(rec: TaskRecord, now?: Date) {
+  const t = rec.task;
+  return {
+    recurrence: t.recurrence!,
+    timeZone: rec.timeZone,
+    seriesStart: rec.seriesStart,
+    seriesSlot: rec.seriesSlot,
+    seriesIndex: rec.seriesIndex,
+    seriesEnded: rec.seriesEnded,
+    dueAt: t.dueAt,
+    remindAt: t.remindAt,
+    completedAt: now?.toISOString() ?? t.completedAt!,
+  };
+}
+
+/**
+ * "Skip this occurrence": the task moves on to the series' next occurrence (next slot after both this
+ * slot and now, index + 1, reminder kept at the same local distance) instead of being completed — no
+ * completion is recorded and no second task appears. 409 when it is not a pending recurring task or
+ * no occurrence follows (COUNT, UNTIL, an ended series): complete or delete it instead.
+ */
+export function skipOccurrence(before: TaskRecord, now: Date): TaskRecord {
+  const t = before.task;
+  if (t.recurrence === null) throw conflict("task does not recur");
+  if (t.status !== "pending") throw conflict("only a pending occurrence can be skipped");
+  const next = nextInSeries(completedOccurrence(before, now));
+  if ("ended" in next) throw conflict(`the series has no next occurrence (${next.ended}): complete or delete this one`);
+  return synced({
+    ...before,
+    task: { ...t, dueAt: next.dueAt, remindAt: next.remindAt, updatedAt: now.toISOString(), version: t.version + 1 },
+    seriesSlot: next.seriesSlot,
+    seriesIndex: next.seriesIndex,
+  });
+}
+
+/** "End the series": this occurrence is the last; completing it creates no next. Null if already ended. */
+export function endSeries(before: TaskRecord, now: Date): TaskRecord | null {
+  if (before.task.recurrence === null) throw conflict("task does not recur");
+  if (before.seriesEnded) return null;
+  return synced({ ...before, seriesEnded: true, task: { ...before.task, updatedAt: now.toISOString(), version: before.task.version + 1 } });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { storableText, taskPriorities, taskStatuses, utcInstant } from "../../../shared/src/contracts";
-import { parseRecurrence, RecurrenceError } from "./recurrence";
+import { canonicalRule, canonicalTimeZone, RecurrenceError } from "../../../shared/src/recurrence";
 
 /** ISO 8601 with an offset (or Z) in, UTC ISO out; years 1–9999 in UTC, as PostgreSQL stores them. */
 const instant = utcInstant();
@@ -17,7 +17,7 @@ const recurrence = z
   .max(500)
   .transform((s, ctx) => {
     try {
-      return parseRecurrence(s);
+      return canonicalRule(s);
     } catch (err) {
       if (!(err instanceof RecurrenceError)) throw err;
       ctx.addIssue({ code: "custom", message: err.message });
@@ -39,6 +39,19 @@ export function normaliseTags(tags: string[]): string[] {
   });
 }
 
+/** An IANA zone the runtime knows, in its canonical spelling. */
+const timeZone = z
+  .string()
+  .max(64)
+  .transform((s, ctx) => {
+    const zone = canonicalTimeZone(s);
+    if (zone === null) {
+      ctx.addIssue({ code: "custom", message: "timeZone must be an IANA time zone name the server knows (e.g. Europe/Berlin)" });
+      return z.NEVER;
+    }
+    return zone;
+  });
+
 export const CreateTaskBody = z.strictObject({
   title,
   description: description.default(""),
@@ -47,6 +60,7 @@ export const CreateTaskBody = z.strictObject({
   dueAt: instant.nullable().default(null),
   remindAt: instant.nullable().default(null),
   recurrence: recurrence.nullable().default(null),
+  timeZone: timeZone.default("UTC"),
 });
 export type CreateTaskInput = z.infer<typeof CreateTaskBody>;
 
@@ -59,6 +73,7 @@ export const PatchTaskBody = z
     dueAt: instant.nullable().optional(),
     remindAt: instant.nullable().optional(),
     recurrence: recurrence.nullable().optional(),
+    timeZone: timeZone.optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: "at least one field is required" });
 export type TaskPatch = z.infer<typeof PatchTaskBody>;
@@ -94,9 +109,28 @@ export type ListTasksInput = z.infer<typeof ListTasksQuery>;
 
 export const TaskIdParams = z.object({ id: z.uuid() });
 
+const uuid = z.uuid();
+
+/**
+ * `POST internal/tasks/next-occurrence` from the event-processor: everything the next occurrence needs,
+ * taken from the `task.completed` event (the completed task may be gone by now), keyed by that event.
+ */
 export const NextOccurrenceBody = z.strictObject({
+  eventId: storableText().min(1).max(200),
+  correlationId: storableText().min(1).max(200),
+  parentTaskId: uuid,
+  userId: uuid,
+  title,
+  description,
+  priority: z.enum(taskPriorities),
+  tags: z.array(storableText().min(1).max(40)).max(20),
+  recurrence,
+  timeZone,
+  seriesId: uuid,
+  seriesStart: instant,
+  seriesSlot: instant,
+  seriesIndex: z.number().int().min(2).max(1_000_000),
   dueAt: instant,
   remindAt: instant.nullable(),
-  correlationId: storableText().min(1).max(200),
 });
 export type NextOccurrenceInput = z.infer<typeof NextOccurrenceBody>;

@@ -8,7 +8,7 @@ import { taskIdOf } from "./task-id";
 
 /**
  * Reached only through Dapr service invocation (`invokeService(cfg, "backend", "internal/...")`), never
- * through the ingress, which routes only `/api`. The event-processor uses them for recurrence.
+ * through the ingress, which routes only `/api`. The event-processor creates next occurrences through them.
  */
 export function internalRoutes(db: pg.Pool, commands: TaskCommands): Router {
   const router = Router();
@@ -19,10 +19,10 @@ export function internalRoutes(db: pg.Pool, commands: TaskCommands): Router {
     res.json({ task: found.task, series: { id: found.seriesId, start: found.seriesStart, index: found.seriesIndex } });
   });
 
-  router.post("/internal/tasks/:id/next-occurrence", async (req, res) => {
-    const id = taskIdOf(req);
+  // One call per completion (issue 15.4): the body carries the whole series, keyed by the event id.
+  router.post("/internal/tasks/next-occurrence", async (req, res) => {
     const input = parse(NextOccurrenceBody, req.body);
-    const { task, created } = await commands.createNextOccurrence(id, input);
+    const { task, created } = await commands.createNextOccurrence(input);
     res.status(created ? 201 : 200).json({ task });
   });
 

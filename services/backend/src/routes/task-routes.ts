@@ -85,6 +85,16 @@ export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskComm
     await answerOnce(db, req, res, async () => taskAnswer(200, await commands.reopen(id, { userId: currentUser(req).id, correlationId: req.id, ifMatch })));
   });
 
+  router.post("/api/tasks/:id/skip", async (req, res) => {
+    const task = await commands.skip(taskIdOf(req), { userId: currentUser(req).id, correlationId: req.id, ifMatch: ifMatchOf(req) });
+    sendTask(res, 200, task);
+  });
+
+  router.post("/api/tasks/:id/end-series", async (req, res) => {
+    const task = await commands.endSeries(taskIdOf(req), { userId: currentUser(req).id, correlationId: req.id, ifMatch: ifMatchOf(req) });
+    sendTask(res, 200, task);
+  });
+
   router.delete("/api/tasks/:id", async (req, res) => {
     await commands.remove(taskIdOf(req), { userId: currentUser(req).id, correlationId: req.id, ifMatch: ifMatchOf(req) });
     res.status(204).end();

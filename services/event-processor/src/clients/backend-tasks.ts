@@ -1,35 +1,37 @@
-import { z } from "zod";
-import { invokeService, TaskSchema, type SidecarAddress } from "../../../shared/src";
+import { invokeService, type SidecarAddress } from "../../../shared/src";
 
-/** `GET internal/tasks/:id` of the backend. */
-const TaskWithSeries = z.object({
-  task: TaskSchema,
-  series: z.object({ id: z.uuid(), start: z.iso.datetime({ offset: true }), index: z.number().int().positive() }),
-});
-export type TaskWithSeries = z.infer<typeof TaskWithSeries>;
+export type NextOccurrenceResult = "created" | "existed" | "gone";
 
-export type NextOccurrenceResult = "created" | "existed" | "task-not-found" | "task-not-completed";
+/** Everything the backend needs to create a next occurrence (see its NextOccurrenceBody). */
+export interface NextOccurrenceRequest {
+  eventId: string;
+  correlationId: string;
+  parentTaskId: string;
+  userId: string;
+  title: string;
+  description: string;
+  priority: string;
+  tags: string[];
+  recurrence: string;
+  timeZone: string;
+  seriesId: string;
+  seriesStart: string;
+  seriesSlot: string;
+  seriesIndex: number;
+  dueAt: string;
+  remindAt: string | null;
+}
 
 /** The backend's internal task routes, reached through Dapr service invocation (never the ingress). */
 export class BackendTasksClient {
   constructor(private readonly cfg: SidecarAddress & { BACKEND_TIMEOUT_MS: number }) {}
 
-  /** null when the backend does not know the task; throws on anything transient or malformed. */
-  async getTask(taskId: string): Promise<TaskWithSeries | null> {
-    const res = await invokeService(this.cfg, "backend", `internal/tasks/${taskId}`, { timeoutMs: this.cfg.BACKEND_TIMEOUT_MS });
-    if (res.status === 404) return null;
-    if (res.status !== 200) throw new Error(`backend GET internal/tasks/${taskId}: HTTP ${res.status}`);
-    const parsed = TaskWithSeries.safeParse(res.body);
-    if (!parsed.success) throw new Error(`backend GET internal/tasks/${taskId}: unexpected body (${parsed.error.issues[0]?.path.join(".")})`);
-    return parsed.data;
-  }
-
-  /** Exactly once is the backend's unique parent constraint: 201 made it, 200 found it. */
-  async createNextOccurrence(
-    taskId: string,
-    body: { dueAt: string; remindAt: string | null; correlationId: string },
-  ): Promise<NextOccurrenceResult> {
-    const res = await invokeService(this.cfg, "backend", `internal/tasks/${taskId}/next-occurrence`, {
+  /**
+   * One call per completion: the backend creates the occurrence once per completion event (201 made
+   * it, 200 found it), whether or not the completed task still exists. 404 means the owner is gone.
+   */
+  async createNextOccurrence(body: NextOccurrenceRequest): Promise<NextOccurrenceResult> {
+    const res = await invokeService(this.cfg, "backend", "internal/tasks/next-occurrence", {
       httpMethod: "POST",
       body,
       timeoutMs: this.cfg.BACKEND_TIMEOUT_MS,
@@ -40,11 +42,9 @@ export class BackendTasksClient {
       case 200:
         return "existed";
       case 404:
-        return "task-not-found";
-      case 409:
-        return "task-not-completed";
+        return "gone";
       default:
-        throw new Error(`backend POST internal/tasks/${taskId}/next-occurrence: HTTP ${res.status}`);
+        throw new Error(`backend POST internal/tasks/next-occurrence: HTTP ${res.status}`);
     }
   }
 }

@@ -1,17 +1,20 @@
 import type pg from "pg";
 import { PermanentEventError, type Logger, type TaskEvent } from "../../../shared/src";
-import { InvalidRecurrenceError, nextOccurrence } from "../domain/next-occurrence";
+import { nextOccurrence, RecurrenceError } from "../../../shared/src/recurrence";
 import type { BackendTasksClient } from "../clients/backend-tasks";
+import { seriesEnds } from "../telemetry/series-metrics";
 
 export const RECURRENCE_CONSUMER = "recurrence";
 
 /** What one delivery did about recurrence. */
-export type RecurrenceOutcome = "not-recurring" | "series-ended" | "task-deleted" | "created" | "existed" | "already-done";
+export type RecurrenceOutcome = "not-recurring" | "series-ended" | "owner-gone" | "created" | "existed" | "already-done";
 
 /**
- * On `task.completed` of a recurring task, has the backend create the next occurrence. Exactly once
- * is the backend's job (unique on the parent task), so concurrent replicas and redeliveries are safe;
- * the processed-event row here only spares the backend a second round trip for a redelivery.
+ * On `task.completed` of a recurring task, computes the next occurrence from the event alone (it
+ * carries the task and its series) and has the backend create it with ONE invocation keyed by the
+ * event id — exactly once there, and delete-safe: the completed task may be gone by now, the next
+ * occurrence is created all the same (issue 18.1). The processed-event row here only spares the
+ * backend a second round trip for a redelivery.
  */
 export class RecurringTaskConsumer {
   constructor(
@@ -23,46 +26,54 @@ export class RecurringTaskConsumer {
   async handle(event: TaskEvent): Promise<RecurrenceOutcome> {
     if (event.type !== "task.completed" || !event.data.task.recurrence) return "not-recurring";
     if (await this.alreadyDone(event.id)) return "already-done";
-    const completed = event.data.task;
-
-    const current = await this.backend.getTask(completed.id);
-    // Completing a recurring task and then deleting it is ordinary use, not a poison event: the user
-    // ended the series. Dead-lettering it would page an operator for nothing.
-    if (!current) return this.seriesDeleted(completed.id, event.id);
+    const t = event.data.task;
+    // Events written before the series fields existed: the task was its series' first occurrence in UTC.
+    const series = {
+      recurrence: t.recurrence!,
+      timeZone: t.timeZone ?? "UTC",
+      seriesId: t.seriesId ?? t.id,
+      seriesStart: t.seriesStart ?? t.dueAt ?? t.createdAt,
+      seriesSlot: t.seriesSlot ?? t.dueAt ?? t.createdAt,
+      seriesIndex: t.seriesIndex ?? 1,
+      seriesEnded: t.seriesEnded ?? false,
+    };
 
     let next;
     try {
-      next = nextOccurrence({
-        recurrence: completed.recurrence!,
-        seriesStart: current.series.start,
-        dueAt: completed.dueAt,
-        createdAt: completed.createdAt,
-        remindAt: completed.remindAt,
-        completedAt: completed.completedAt ?? event.time,
-      });
+      next = nextOccurrence({ ...series, dueAt: t.dueAt, remindAt: t.remindAt, completedAt: t.completedAt ?? event.time });
     } catch (err) {
-      if (err instanceof InvalidRecurrenceError) throw new PermanentEventError(err.message);
+      if (err instanceof RecurrenceError) throw new PermanentEventError(err.message);
       throw err;
     }
-    if (!next) {
+    if ("ended" in next) {
       await this.markDone(event.id);
-      this.log.info({ taskId: completed.id, eventId: event.id }, "series ended: no next occurrence");
+      seriesEnds.inc({ reason: next.ended });
+      this.log.info({ taskId: t.id, eventId: event.id, reason: next.ended }, "series ended: no next occurrence");
       return "series-ended";
     }
 
-    const result = await this.backend.createNextOccurrence(completed.id, { ...next, correlationId: event.correlationId });
-    if (result === "task-not-found") return this.seriesDeleted(completed.id, event.id);
-    // Reopened since, or not committed yet on the backend's side: worth another try later.
-    if (result === "task-not-completed") throw new Error(`task ${completed.id} is not completed (409)`);
+    const result = await this.backend.createNextOccurrence({
+      eventId: event.id,
+      correlationId: event.correlationId,
+      parentTaskId: t.id,
+      userId: t.userId,
+      title: t.title,
+      description: t.description,
+      priority: t.priority,
+      tags: t.tags,
+      recurrence: series.recurrence,
+      timeZone: series.timeZone,
+      seriesId: series.seriesId,
+      seriesStart: series.seriesStart,
+      ...next,
+    });
     await this.markDone(event.id);
-    this.log.info({ taskId: completed.id, eventId: event.id, dueAt: next.dueAt, result }, "next occurrence");
+    if (result === "gone") {
+      this.log.info({ taskId: t.id, eventId: event.id }, "the task's owner is gone: the series ends");
+      return "owner-gone";
+    }
+    this.log.info({ taskId: t.id, eventId: event.id, dueAt: next.dueAt, result }, "next occurrence");
     return result;
-  }
-
-  private async seriesDeleted(taskId: string, eventId: string): Promise<"task-deleted"> {
-    await this.markDone(eventId);
-    this.log.info({ taskId, eventId }, "task deleted since it was completed: the series ends");
-    return "task-deleted";
   }
 
   private async alreadyDone(eventId: string): Promise<boolean> {

@@ -22,7 +22,7 @@ export function taskEventsRouter(deps: { audit: AuditConsumer; recurrence: Recur
       handle: async (event) => {
         const audited = await deps.audit.handle(event);
         const recurrence = await deps.recurrence.handle(event);
-        const changedSomething = audited === "success" || recurrence === "created" || recurrence === "series-ended";
+        const changedSomething = audited === "success" || recurrence === "created" || recurrence === "series-ended" || recurrence === "owner-gone";
         return changedSomething ? "success" : "duplicate";
       },
     }),

@@ -221,12 +221,10 @@ function untilText(u: Until): string {
   return `${date}T${pad(d.getUTCHours(), 2)}${pad(d.getUTCMinutes(), 2)}${pad(d.getUTCSeconds(), 2)}${u.kind === "utc" ? "Z" : ""}`;
 }
 
-/** The canonical text of a parsed rule: upper case, RFC order of parts, sorted de-duplicated values. */
+/** The canonical text of a parsed rule: upper case, FREQ, INTERVAL, the BYxxx parts in RFC order, WKST, then COUNT/UNTIL; sorted de-duplicated values. */
 export function formatRule(r: ParsedRule): string {
   const parts = [`FREQ=${r.freq}`];
   if (r.interval !== 1) parts.push(`INTERVAL=${r.interval}`);
-  if (r.count !== null) parts.push(`COUNT=${r.count}`);
-  if (r.until !== null) parts.push(`UNTIL=${untilText(r.until)}`);
   const add = (name: string, values: (number | string)[]) => {
     if (values.length) parts.push(`${name}=${values.join(",")}`);
   };
@@ -240,5 +238,7 @@ export function formatRule(r: ParsedRule): string {
   add("BYSECOND", r.bysecond);
   add("BYSETPOS", r.bysetpos);
   if (r.wkst !== null) parts.push(`WKST=${r.wkst}`);
+  if (r.count !== null) parts.push(`COUNT=${r.count}`);
+  if (r.until !== null) parts.push(`UNTIL=${untilText(r.until)}`);
   return parts.join(";");
 }
