@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { canonicalRule, checkSeriesRule, nextOccurrence, RecurrenceError, type CompletedOccurrence } from "../src/recurrence";
+import { canonicalRule, checkSeriesRule, nextOccurrence, upcomingSlots, RecurrenceError, type CompletedOccurrence } from "../src/recurrence";
 
 function rejects(rule: string, part: RegExp) {
   assert.throws(() => checkSeriesRule(rule, "UTC", new Date("2026-12-01T09:00:00Z")), (err: Error) => {
@@ -49,6 +49,10 @@ describe("recurrence rules (shared module)", () => {
     const next = nextOccurrence(daily({ recurrence: "FREQ=HOURLY", seriesStart: "0001-01-01T00:00:00.000Z", seriesSlot: "0001-01-01T00:00:00.000Z", dueAt: null, completedAt: "2026-12-01T10:30:00.000Z" }));
     assert.deepEqual("dueAt" in next && next.dueAt, "2026-12-01T11:00:00.000Z");
     assert.ok(Date.now() - t0 < 2000, "bounded (the backlog walk took 23 s)");
+  });
+
+  it("when a series starts in a year below 100, then it stays there (rrule reads such years as 19xx)", () => {
+    assert.deepEqual(upcomingSlots("FREQ=WEEKLY;BYDAY=MO", "UTC", new Date("0001-01-01T00:00:00Z"), 2).map((d) => d.toISOString()), ["0001-01-08T00:00:00.000Z", "0001-01-15T00:00:00.000Z"]);
   });
 
   it("when occurrence #2 was moved to 07:00 and completed, then #3 is the next day's 09:00, not 09:00 the same day (18.3)", () => {

@@ -40,7 +40,14 @@ export const outOfRangeInstants = ["0000-01-01T00:00:00Z", "0001-01-01T00:00:00+
 export const unstorableCursorTimes = ["2020", "1", "+275760-09-13T00:00:00.000Z", "-000001-01-01T00:00:00Z", "2020-01-01", ...outOfRangeInstants];
 
 const badDates = ["2024-13-45T00:00:00Z", "yesterday", "2024-02-30", "1700000000", "2024-01-01T25:61:00Z", "", "0000-00-00T00:00:00Z", "2024-01-01 10:00"];
-const badRules = ["FREQ=SOMETIMES", "RRULE:FREQ=DAILY;COUNT=-1", "FREQ=DAILY;INTERVAL=0", "FREQ=WEEKLY;BYDAY=XX", "DTSTART:garbage", ";;;", "FREQ=DAILY;UNTIL=notadate", "FREQ="];
+const badRules = ["FREQ=SOMETIMES", "RRULE:FREQ=DAILY;COUNT=-1", "FREQ=DAILY;INTERVAL=0", "FREQ=WEEKLY;BYDAY=XX", "DTSTART:garbage", ";;;", "FREQ=DAILY;UNTIL=notadate", "FREQ=",
+  // out of the RFC 5545 ranges, part by part (issue 12.5), unknown values (12.6), never-matching rules (12.1)
+  "FREQ=YEARLY;BYMONTH=13", "FREQ=MONTHLY;BYMONTHDAY=32", "FREQ=YEARLY;BYYEARDAY=367", "FREQ=YEARLY;BYWEEKNO=54", "FREQ=DAILY;BYHOUR=25",
+  "FREQ=DAILY;BYMINUTE=61", "FREQ=DAILY;BYSECOND=61", "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0", "FREQ=WEEKLY;WKST=XX", "FREQ=YEARLY;BYDAY=XX",
+  "FREQ=MONTHLY;BYDAY=9MO", "FREQ=DAILY;BYMONTHDAY=-0", "FREQ=DAILY;COUNT=99999999999", "FREQ=DAILY;UNTIL=20260230", "FREQ=SECONDLY",
+  "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31", "FREQ=MONTHLY;BYMONTHDAY=1;BYSETPOS=-2", "FREQ=DAILY;BYMONTH=,",
+  "FREQ=DAILY;BYHOUR=1,2,3,4,5,6,7,8,9,10;BYMINUTE=1,2,3,4,5,6,7"];
+const badZones = ["Mars/Olympus", "+01:00", "", "../../etc/passwd", "Europe/Berlin\u0000", "x".repeat(100)];
 const badJson = ["{", '{"title":', "[1,2", "nul", "{'title':'x'}", '{"title":"x",}', "\u0000\u0001", '{"title":"\\ud800"', "]"];
 const wrongTypes: unknown[] = [42, true, null, [], {}, ["a"], { $gt: "" }, -1, 1e308];
 
@@ -151,7 +158,8 @@ export function malformedCase(r: SeededRandom, f: Fixture): MalformedCase {
     case 2:
       return api("task: bad date", "POST", "/api/tasks", { title: "t", [r.pick(["dueAt", "remindAt"])]: r.pick(badDates) });
     case 3:
-      return api("task: bad RRULE", "POST", "/api/tasks", { title: "t", dueAt: new Date(Date.now() + 86_400_000).toISOString(), recurrence: r.pick([...badRules, huge(r, 501, 2000)]) });
+      if (r.next() < 0.2) return api("task: bad time zone", "POST", "/api/tasks", { title: "t", recurrence: "FREQ=DAILY", timeZone: r.pick([...badZones, ...wrongTypes]) });
+      return api("task: bad RRULE", r.pick(["POST", "PATCH"]), r.next() < 0.5 ? "/api/tasks" : `/api/tasks/${f.taskId}`, { title: "t", dueAt: new Date(Date.now() + 86_400_000).toISOString(), recurrence: r.pick([...badRules, huge(r, 501, 2000)]) });
     case 4:
       return { ...api("task: bad JSON", "POST", r.pick(["/api/tasks", `/api/tasks/${f.taskId}`, "/api/auth/login"]), undefined), method: r.pick(["POST", "PATCH"]), body: r.pick(badJson) };
     case 5:

@@ -52,6 +52,17 @@ function withPeriodBudget(rule: RRule, periods: number): void {
   });
 }
 
+/** 400 Gregorian years: weekdays, leap years and week numbers repeat exactly after 146,097 days. */
+const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;
+
+/**
+ * rrule builds dates with `Date.UTC`, which reads years 0..99 as 1900..1999; a series starting in
+ * such a year is evaluated 400 years later (the same calendar) and shifted back.
+ */
+function cycleShift(begin: Date): number {
+  return begin.getUTCFullYear() < 100 ? GREGORIAN_CYCLE_MS : 0;
+}
+
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
@@ -90,12 +101,15 @@ export function firstSlotAfter(rule: ParsedRule, timeZone: string, start: Date, 
   if (!hourlyReachable(rule, dtstart)) return { ended: "horizon" };
   const afterLocal = toFloating(after, timeZone);
   const from = new Date(afterLocal.getTime() - OFFSET_SLACK);
-  const rr = new RRule({ ...explicitOptions(rule, dtstart), dtstart: rebasedStart(rule, dtstart, from) });
+  const begin = rebasedStart(rule, dtstart, from);
+  const shift = cycleShift(begin);
+  const rr = new RRule({ ...explicitOptions(rule, dtstart), dtstart: new Date(begin.getTime() + shift) });
   withPeriodBudget(rr, HORIZON_PERIODS[rule.freq]);
   let result: SearchResult | null = null;
   let seen = 0;
   let rejected = 0;
-  rr.all((local) => {
+  rr.all((shifted) => {
+    const local = new Date(shifted.getTime() - shift);
     if (++seen > MAX_CANDIDATES) return false;
     if (local < from) return true;
     const instant = fromFloating(local, timeZone);
@@ -122,9 +136,13 @@ function inSetPosition(rule: ParsedRule, dtstart: Date, local: Date): boolean {
   if (!rule.bysetpos.some((p) => p < 0)) return true;
   const single = { ...rule, interval: 1, bysetpos: [] };
   const periodStart = rebasedStart(single, dtstart, local);
-  const rr = new RRule({ ...explicitOptions(single, dtstart), dtstart: periodStart });
+  const shift = cycleShift(periodStart);
+  const rr = new RRule({ ...explicitOptions(single, dtstart), dtstart: new Date(periodStart.getTime() + shift) });
   withPeriodBudget(rr, 1);
-  const set = rr.all().filter((d) => samePeriod(single, periodStart, d));
+  const set = rr
+    .all()
+    .map((d) => new Date(d.getTime() - shift))
+    .filter((d) => samePeriod(single, periodStart, d));
   const at = set.findIndex((d) => d.getTime() === local.getTime());
   return at >= 0 && rule.bysetpos.some((p) => (p > 0 ? p - 1 : set.length + p) === at);
 }
