@@ -48,12 +48,17 @@ describe("faults: recurrence cost and series (backend + event-processor on the l
   }
 
   const slowest = (probes: { ms: number }[]) => Math.max(...probes.map((p) => p.ms));
+  const spread = (probes: { ms: number }[]) => probes.map((p) => p.ms.toFixed(0)).join(" ");
 
   it("when never-matching rules are POSTed and PATCHed, then each is a 400 and another user's requests are answered in under 200 ms (12.1)", async () => {
-    const rules = ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=WEEKLY;BYMONTH=2;BYDAY=MO;BYSETPOS=9"];
+    // the issue's rule, and the costliest ones the benchmark found (they walk the whole horizon)
+    const rules = [
+      "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", "FREQ=YEARLY;BYMONTH=4;BYYEARDAY=1",
+      "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", "FREQ=WEEKLY;BYMONTH=2;BYDAY=MO;BYSETPOS=9", "FREQ=MONTHLY;BYMONTHDAY=1,2;BYSETPOS=-3",
+    ];
     const target = (await request(runtime.url, "POST", "/api/tasks", { token: attacker.token, body: { title: "victim" } })).body.id as string;
-    // an attacker's loop, two requests in flight (each took 20-37 s before: one froze the backend)
-    const storm = runBounded(24, 2, (i) => {
+    // an attacker's loop (each such request took 20-37 s before: one froze the backend)
+    const storm = runBounded(24, 1, (i) => {
       const recurrence = rules[i % rules.length]!;
       return i % 2
         ? request(runtime.url, "POST", "/api/tasks", { token: attacker.token, body: { title: "bomb", dueAt: "2026-12-01T09:00:00Z", recurrence } })
@@ -66,7 +71,7 @@ describe("faults: recurrence cost and series (backend + event-processor on the l
       assert.equal(res.body.error.details[0].field, "recurrence");
     }
     assert.ok(probes.every((p) => p.status === 200));
-    assert.ok(slowest(probes) < 200, `another user's slowest GET /api/tasks took ${slowest(probes).toFixed(0)} ms`);
+    assert.ok(slowest(probes) < 200, `another user's slowest GET /api/tasks took ${slowest(probes).toFixed(0)} ms (all: ${spread(probes)})`);
   });
 
   it("when a series from year 1 is completed (a backlog of 17 million hours), then the next occurrence comes at once and another user's history answers in under 200 ms (12.2)", async () => {
@@ -87,7 +92,7 @@ describe("faults: recurrence cost and series (backend + event-processor on the l
     const due = new Date(result[0].due_at).getTime();
     assert.ok(due > Date.now() - 2 * 3_600_000 && due <= Date.now() + 3_600_000, `next is due within the hour after the completion (${result[0].due_at})`);
     assert.ok(probes.every((p) => p.status === 200));
-    assert.ok(slowest(probes) < 200, `another user's slowest history request took ${slowest(probes).toFixed(0)} ms`);
+    assert.ok(slowest(probes) < 200, `another user's slowest history request took ${slowest(probes).toFixed(0)} ms (all: ${spread(probes)})`);
   });
 
   it("when a recurring task is deleted immediately after it was completed, then its next occurrence still exists (18.1)", async () => {

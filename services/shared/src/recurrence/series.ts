@@ -6,24 +6,25 @@ import { fromFloating, toFloating } from "./zoned-time";
 /**
  * How many periods of its FREQ one search may walk. A rule that matches nothing in that many periods
  * "never produces an occurrence": at create/PATCH it is a 400, at completion the series ends. Chosen so
- * the worst case (a never-matching rule; `scripts/bench/recurrence.ts` measures it) stays well under
- * 20 ms, while every calendar pattern a person means still fits: a leap day needs 8 years (2096 → 2104),
- * which DAILY (3,000 days) and YEARLY cover.
+ * the worst case (a never-matching rule; `scripts/bench/recurrence.ts` measures it) stays a few ms on a
+ * quiet machine — an attacker's loop of such rules must not delay other users — while the calendar
+ * patterns people mean still fit: a leap day recurs within 8 years (2096 → 2104), which YEARLY and
+ * MONTHLY cover, and DAILY covers from any start outside a century gap (1,500 days ≈ 4.1 years).
  */
 export const HORIZON_PERIODS: Record<Frequency, number> = {
-  YEARLY: 400,
-  MONTHLY: 1_200,
-  WEEKLY: 600,
-  DAILY: 3_000,
-  HOURLY: 4_000,
+  YEARLY: 200,
+  MONTHLY: 600,
+  WEEKLY: 300,
+  DAILY: 1_500,
+  HOURLY: 2_000,
 };
 const UNIT: Record<Frequency, string> = { YEARLY: "year", MONTHLY: "month", WEEKLY: "week", DAILY: "day", HOURLY: "hour" };
 /**
  * Candidates of a negative BYSETPOS that rrule gets wrong (see inSetPosition) one search may reject:
  * a period's set size varies only with the calendar (month lengths, leap years), so a rule that means
- * something is right again within a few periods; 64 wrong in a row is a rule that never is.
+ * something is right again within a few periods; 24 wrong in a row is a rule that never is.
  */
-const MAX_SETPOS_REJECTIONS = 64;
+const MAX_SETPOS_REJECTIONS = 24;
 /** Candidates one search may look at (a period holds at most 366 days × 60 times). */
 const MAX_CANDIDATES = 100_000;
 
@@ -63,6 +64,17 @@ function cycleShift(begin: Date): number {
   return begin.getUTCFullYear() < 100 ? GREGORIAN_CYCLE_MS : 0;
 }
 
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The never-matching rules people actually write — a BYMONTHDAY no BYMONTH has (30 February,
+ * 31 April) — answered without walking any period.
+ */
+function impossibleMonthDays(rule: ParsedRule): boolean {
+  if (!rule.bymonth.length || !rule.bymonthday.length) return false;
+  return !rule.bymonth.some((m) => rule.bymonthday.some((d) => Math.abs(d) <= MONTH_DAYS[m - 1]!));
+}
+
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
@@ -98,7 +110,7 @@ const OFFSET_SLACK = 3 * 3_600_000;
  */
 export function firstSlotAfter(rule: ParsedRule, timeZone: string, start: Date, after: Date): SearchResult {
   const dtstart = toFloating(start, timeZone);
-  if (!hourlyReachable(rule, dtstart)) return { ended: "horizon" };
+  if (!hourlyReachable(rule, dtstart) || impossibleMonthDays(rule)) return { ended: "horizon" };
   const afterLocal = toFloating(after, timeZone);
   const from = new Date(afterLocal.getTime() - OFFSET_SLACK);
   const begin = rebasedStart(rule, dtstart, from);
