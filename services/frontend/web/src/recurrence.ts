@@ -1,9 +1,10 @@
-import { RRule, Weekday } from "rrule";
+import { RRule } from "rrule";
+import { canonicalTimeZone, checkSeriesRule, parseRule, RecurrenceError, toFloating, upcomingSlots, WEEKDAY_CODES } from "../../../shared/src/recurrence";
 
 /** The presets the editor offers; anything else is edited as a custom RRULE. */
 export type RecurrencePreset = "none" | "daily" | "weekdays" | "weekly" | "monthly" | "custom";
 
-export const WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
+export const WEEKDAYS = WEEKDAY_CODES;
 export type WeekdayCode = (typeof WEEKDAYS)[number];
 
 export interface RecurrenceChoice {
@@ -14,8 +15,23 @@ export interface RecurrenceChoice {
   custom: string;
 }
 
-/** The RRULE (RFC 5545, without DTSTART: the task's due date is the start) for a choice, or null. */
-export function ruleFor(choice: RecurrenceChoice): string | null {
+/**
+ * "Monthly" as people mean it: on the due date's day, or the month's last day when the month is
+ * shorter (due the 31st → 28/29 February, 30 April). The last of the days 28..31 the month has that
+ * are ≥ the due day; a raw RRULE (the custom preset) keeps RFC semantics (BYMONTHDAY=31 skips months).
+ */
+export function monthlyRule(dueDay: number): string {
+  if (dueDay <= 28) return `FREQ=MONTHLY;BYMONTHDAY=${dueDay}`;
+  const days = [];
+  for (let d = 28; d <= dueDay; d++) days.push(d);
+  return `FREQ=MONTHLY;BYMONTHDAY=${days.join(",")};BYSETPOS=-1`;
+}
+
+/**
+ * The RRULE (RFC 5545, without DTSTART: the task's due date is the start) for a choice, or null.
+ * `dueDay` is the day of month of the due date in the series' zone (the monthly preset needs it).
+ */
+export function ruleFor(choice: RecurrenceChoice, dueDay = 1): string | null {
   switch (choice.preset) {
     case "none":
       return null;
@@ -26,7 +42,7 @@ export function ruleFor(choice: RecurrenceChoice): string | null {
     case "weekly":
       return `FREQ=WEEKLY;BYDAY=${(choice.days.length ? choice.days : ["MO"]).join(",")}`;
     case "monthly":
-      return "FREQ=MONTHLY";
+      return monthlyRule(dueDay);
     case "custom":
       return choice.custom.trim().replace(/^RRULE:/i, "") || null;
   }
@@ -39,33 +55,58 @@ export function choiceFor(rule: string | null): RecurrenceChoice {
   const r = rule.toUpperCase();
   if (r === "FREQ=DAILY") return { ...base, preset: "daily" };
   if (r === "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR") return { ...base, preset: "weekdays" };
-  if (r === "FREQ=MONTHLY") return { ...base, preset: "monthly" };
+  if (/^FREQ=MONTHLY(;BYMONTHDAY=(\d{1,2}|28(,\d\d)+;BYSETPOS=-1))?$/.test(r)) return { ...base, preset: "monthly" };
   const weekly = /^FREQ=WEEKLY;BYDAY=((?:MO|TU|WE|TH|FR|SA|SU)(?:,(?:MO|TU|WE|TH|FR|SA|SU))*)$/.exec(r);
   if (weekly) return { ...base, preset: "weekly", days: weekly[1]!.split(",") as WeekdayCode[] };
   return { ...base, preset: "custom", custom: rule };
 }
 
+/** The browser's own IANA zone (what a new series uses unless the user picks another). */
+export function browserTimeZone(): string {
+  return canonicalTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone) ?? "UTC";
+}
+
+/** The zones the runtime knows, for the editor's zone picker. */
+export function knownTimeZones(): string[] {
+  const supported = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf;
+  return supported ? supported("timeZone") : ["UTC"];
+}
+
 /**
- * The next `count` occurrences of a rule starting at `start`, for the editor's preview; an error
- * message instead when the rule does not parse (the server validates it again).
+ * The first `count` occurrences of a series due at `start` with `rule` in `timeZone`, for the editor's
+ * preview — computed by the same module the server uses, so the preview is what the server will
+ * create: the first task at `start`, then the rule's next slots. An error message instead when the
+ * server would refuse the rule or the zone (the same messages).
  */
-export function previewOccurrences(rule: string, start: Date, count = 3): { dates: Date[] } | { error: string } {
+export function previewOccurrences(rule: string, start: Date, count = 3, timeZone = "UTC"): { dates: Date[] } | { error: string } {
+  const zone = canonicalTimeZone(timeZone);
+  if (zone === null) return { error: "Unknown time zone." };
   try {
-    const options = RRule.parseString(rule);
-    if (options.freq === undefined) return { error: "The rule needs a FREQ (e.g. FREQ=WEEKLY;BYDAY=MO)." };
-    const rrule = new RRule({ ...options, dtstart: start });
-    return { dates: rrule.all((_d, i) => i < count) };
+    checkSeriesRule(rule, zone, start);
+    return { dates: [start, ...upcomingSlots(rule, zone, start, count - 1)] };
   } catch (err) {
-    return { error: `Not a valid RRULE: ${err instanceof Error ? err.message : String(err)}` };
+    if (err instanceof RecurrenceError) return { error: err.message };
+    return { error: "Not a valid RRULE." };
   }
 }
 
+/** The wall-clock date and time of `d` in `timeZone`, as the preview shows it. */
+export function formatInZone(d: Date, timeZone: string): string {
+  return d.toLocaleString(undefined, { timeZone, weekday: "short", year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+/** The rule in words for the task list; the text itself when rrule cannot say it. */
 export function describeRule(rule: string): string {
   try {
+    // only text our parser accepts reaches rrule's own (for its wording, never for dates)
+    parseRule(rule);
     return RRule.fromString(rule).toText();
   } catch {
     return rule;
   }
 }
 
-export type { Weekday };
+/** The day of month of `d` in `timeZone` (the monthly preset repeats on it). */
+export function dayOfMonthIn(d: Date, timeZone: string): number {
+  return toFloating(d, canonicalTimeZone(timeZone) ?? "UTC").getUTCDate();
+}

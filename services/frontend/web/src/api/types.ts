@@ -41,6 +41,8 @@ export interface TaskInput {
   dueAt: string | null;
   remindAt: string | null;
   recurrence: string | null;
+  /** IANA zone the series repeats in (the browser's by default). */
+  timeZone?: string;
 }
 
 /** One changed field of an update: its value before and after. */

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
 import type { Priority, Task, TaskInput } from "../api/types";
-import { choiceFor, previewOccurrences, ruleFor, WEEKDAYS, type RecurrenceChoice, type WeekdayCode } from "../recurrence";
-import { formatWhen, isoToLocalInput, localInputToIso } from "../time";
+import { browserTimeZone, choiceFor, dayOfMonthIn, formatInZone, knownTimeZones, previewOccurrences, ruleFor, WEEKDAYS, type RecurrenceChoice, type WeekdayCode } from "../recurrence";
+import { isoToLocalInput, localInputToIso } from "../time";
 import { FieldError } from "./Toasts";
 import { reminderChoiceFor, remindAtFor, type ReminderChoice } from "../reminder-offset";
 import { ReminderField } from "./ReminderField";
@@ -25,6 +25,8 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
   const [remindAt, setRemindAt] = useState(isoToLocalInput(task?.remindAt ?? null));
   const [reminder, setReminder] = useState<ReminderChoice>(reminderChoiceFor(task?.dueAt ?? null, task?.remindAt ?? null));
   const [choice, setChoice] = useState<RecurrenceChoice>(choiceFor(task?.recurrence ?? null));
+  // a series repeats in a zone: the browser's by default, the user may pick another
+  const [timeZone, setTimeZone] = useState(task?.timeZone ?? browserTimeZone());
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const titleRef = useRef<HTMLInputElement>(null);
@@ -36,9 +38,9 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
     return () => window.removeEventListener("keydown", onKey);
   }, [onCancel]);
 
-  const rule = ruleFor(choice);
   const start = localInputToIso(dueAt) ? new Date(localInputToIso(dueAt)!) : new Date();
-  const preview = rule ? previewOccurrences(rule, start, 3) : null;
+  const rule = ruleFor(choice, dayOfMonthIn(start, timeZone));
+  const preview = rule ? previewOccurrences(rule, start, 3, timeZone) : null;
   const fieldError = (name: string) => error?.fields.find((f) => f.field === name)?.message;
 
   async function submit(e: Event) {
@@ -54,6 +56,7 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
         dueAt: localInputToIso(dueAt),
         remindAt: remindAtFor(reminder, localInputToIso(dueAt), localInputToIso(remindAt)),
         recurrence: rule,
+        timeZone,
       });
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, "error", String(err)));
@@ -131,6 +134,18 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
               <input name="rrule" placeholder="FREQ=WEEKLY;BYDAY=MO,WE" value={choice.custom} onInput={(e) => setChoice({ ...choice, custom: e.currentTarget.value })} aria-describedby="err-recurrence" />
             </label>
           )}
+          {choice.preset !== "none" && (
+            <label>
+              Time zone
+              <input name="timeZone" list="time-zones" value={timeZone} onInput={(e) => setTimeZone(e.currentTarget.value)} aria-describedby="err-time-zone" />
+              <datalist id="time-zones">
+                {knownTimeZones().map((z) => (
+                  <option key={z} value={z} />
+                ))}
+              </datalist>
+            </label>
+          )}
+          <FieldError id="err-time-zone">{fieldError("timeZone")}</FieldError>
           <FieldError id="err-recurrence">{fieldError("recurrence")}</FieldError>
           {preview && (
             <div class="preview" aria-live="polite">
@@ -141,7 +156,7 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
                   <span>Next: </span>
                   <ol class="inline" data-testid="occurrences">
                     {preview.dates.map((d) => (
-                      <li key={d.toISOString()}>{formatWhen(d.toISOString())}</li>
+                      <li key={d.toISOString()}>{formatInZone(d, timeZone)}</li>
                     ))}
                   </ol>
                 </>
