@@ -67,13 +67,16 @@ describe("backend internal routes and history proxy", () => {
     };
   }
 
-  it("when the next occurrence is asked with an invalid body, then it is 400 naming the field", async () => {
+  it("when the next occurrence is asked with an invalid body, for a pending parent or a gone owner, then it is 400, 409 or 404", async () => {
     const task = await h.createTask(user.token, { title: "not yet", recurrence: "FREQ=DAILY" });
     const bad = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task, { dueAt: "tomorrow" }) });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.details[0].field, "dueAt");
     const badRule = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task, { recurrence: "FREQ=DAILY;BYHOUR=99" }) });
     assert.equal(badRule.status, 400);
+    assert.equal((await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task) })).status, 409, "the parent exists and is pending");
+    const orphan = nextBody({ ...task, id: randomUUID(), userId: randomUUID() });
+    assert.equal((await h.request("POST", "/internal/tasks/next-occurrence", { body: orphan })).status, 404, "the owner is gone");
   });
 
   it("when the completed task was deleted before its event was handled, then its next occurrence is still created, once (18.1)", async () => {

@@ -229,6 +229,13 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
       assert.equal(backend.children.get(t.id)?.body.dueAt, "2026-12-15T04:00:00.000Z");
     });
 
+    it("when the task was reopened (409), then the event is retried", async () => {
+      const t = completedRecurring();
+      backend.tasks.set(t.id, { ...t, status: "pending", completedAt: null });
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "RETRY");
+      assert.equal(backend.children.has(t.id), false);
+    });
+
     it("when the user ended the series, then the backend is not asked", async () => {
       const t = completedRecurring({ seriesEnded: true });
       const calls = backend.nextOccurrenceCalls;

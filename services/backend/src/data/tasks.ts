@@ -117,13 +117,19 @@ export async function findTask(db: Db, id: string, opts: { userId?: string; lock
   return res.rows[0] ? toRecord(res.rows[0]) : null;
 }
 
+/** The parent's status if it still exists. */
+export async function statusOf(db: Db, id: string): Promise<Task["status"] | null> {
+  const res = await db.query<{ status: Task["status"] }>("SELECT status FROM backend.tasks WHERE id = $1", [id]);
+  return res.rows[0]?.status ?? null;
+}
+
 /**
  * Inserts the occurrence a completion event asked for, once: `created_by_event` is UNIQUE, so a
  * redelivered event (or a second replica) finds the row instead. The parent may have been deleted
  * since it was completed; the occurrence is created all the same (parent_task_id then stays null).
  * Returns the task created, or the one that event created before.
  */
-export async function insertOccurrenceOnce(db: Db, rec: TaskRecord, eventId: string, events: AnyEvent[]): Promise<{ rec: TaskRecord; created: boolean }> {
+export async function insertOccurrenceOnce(db: Db, rec: TaskRecord, eventId: string, events: AnyEvent[]): Promise<{ rec: TaskRecord; created: boolean; ownerGone?: boolean }> {
   // A parent that still exists has at most one next occurrence (UNIQUE parent_task_id), whichever
   // completion event asked first.
   const child = rec.parentTaskId === null ? null : await findChildOf(db, rec.parentTaskId);
@@ -131,8 +137,11 @@ export async function insertOccurrenceOnce(db: Db, rec: TaskRecord, eventId: str
   try {
     return await insertOnce(db, rec, eventId, events);
   } catch (err) {
-    const raced = (err as { code?: string }).code === "23505" && rec.parentTaskId !== null ? await findChildOf(db, rec.parentTaskId) : null;
+    const code = (err as { code?: string }).code;
+    const raced = code === "23505" && rec.parentTaskId !== null ? await findChildOf(db, rec.parentTaskId) : null;
     if (raced) return { rec: raced, created: false };
+    // the owner's account is gone (users → tasks foreign key): nobody to create it for
+    if (code === "23503") return { rec, created: false, ownerGone: true };
     throw err;
   }
 }

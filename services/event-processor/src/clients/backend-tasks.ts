@@ -1,6 +1,6 @@
 import { invokeService, type SidecarAddress } from "../../../shared/src";
 
-export type NextOccurrenceResult = "created" | "existed" | "gone";
+export type NextOccurrenceResult = "created" | "existed" | "gone" | "task-not-completed";
 
 /** Everything the backend needs to create a next occurrence (see its NextOccurrenceBody). */
 export interface NextOccurrenceRequest {
@@ -28,7 +28,8 @@ export class BackendTasksClient {
 
   /**
    * One call per completion: the backend creates the occurrence once per completion event (201 made
-   * it, 200 found it), whether or not the completed task still exists. 404 means the owner is gone.
+   * it, 200 found it), whether or not the completed task still exists. 404: the owner is gone; 409: the
+   * task exists and is pending again.
    */
   async createNextOccurrence(body: NextOccurrenceRequest): Promise<NextOccurrenceResult> {
     const res = await invokeService(this.cfg, "backend", "internal/tasks/next-occurrence", {
@@ -43,6 +44,8 @@ export class BackendTasksClient {
         return "existed";
       case 404:
         return "gone";
+      case 409:
+        return "task-not-completed";
       default:
         throw new Error(`backend POST internal/tasks/next-occurrence: HTTP ${res.status}`);
     }

@@ -67,6 +67,8 @@ export class RecurringTaskConsumer {
       seriesStart: series.seriesStart,
       ...next,
     });
+    // Reopened since it was completed: worth another try later (as before reopen existed).
+    if (result === "task-not-completed") throw new Error(`task ${t.id} is not completed (409)`);
     await this.markDone(event.id);
     if (result === "gone") {
       this.log.info({ taskId: t.id, eventId: event.id }, "the task's owner is gone: the series ends");
