@@ -136,4 +136,42 @@ describe("faults: recurrence cost and series (backend + event-processor on the l
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.details[0].field, "timeZone");
   });
+
+  /** Completes a task and waits for the occurrence that follows it (by parent), returning it. */
+  async function completeAndNext(id: string): Promise<{ id: string; dueAt: string; seriesIndex: number; seriesSlot: string } | null> {
+    assert.equal((await request(runtime.url, "POST", `/api/tasks/${id}/complete`, { token: attacker.token })).status, 200);
+    // the event-processor handled the completion: audited (then the recurrence ran in the same delivery)
+    await eventually(
+      async () => Number((await db.query("SELECT count(*) AS n FROM event_processor.processed_events WHERE consumer = 'recurrence' AND event_id IN (SELECT event_id FROM backend.outbox WHERE task_id = $1 AND type = 'task.completed')", [id])).rows[0].n),
+      (n) => n === 1,
+      30_000,
+      "the recurrence consumer's verdict",
+    );
+    const rows = (await db.query("SELECT id FROM backend.tasks WHERE parent_task_id = $1", [id])).rows;
+    if (rows.length === 0) return null;
+    return (await request(runtime.url, "GET", `/api/tasks/${rows[0].id}`, { token: attacker.token })).body;
+  }
+
+  it("when an overdue COUNT=3 series is completed three times, then it gave exactly three occurrences (18.5)", async () => {
+    const first = await request(runtime.url, "POST", "/api/tasks", { token: attacker.token, body: { title: "thrice", dueAt: new Date(Date.now() - 10 * 86_400_000).toISOString(), recurrence: "FREQ=DAILY;COUNT=3" } });
+    const second = await completeAndNext(first.body.id);
+    assert.ok(second && new Date(second.dueAt).getTime() > Date.now(), "the past slots are skipped, the next is ahead");
+    const third = await completeAndNext(second!.id);
+    assert.equal(third?.seriesIndex, 3);
+    assert.equal(await completeAndNext(third!.id), null, "no fourth");
+    assert.equal((await request(runtime.url, "GET", `/api/tasks/${third!.id}`, { token: attacker.token })).body.seriesEnded, true);
+  });
+
+  it("when occurrence #2 of a daily 09:00 series is moved to 07:00 and completed, then #3 is due the next day at 09:00 (18.3)", async () => {
+    const nineTomorrow = new Date(Date.now() + 86_400_000);
+    nineTomorrow.setUTCHours(9, 0, 0, 0);
+    const start = new Date(nineTomorrow.getTime() - 86_400_000);
+    const first = await request(runtime.url, "POST", "/api/tasks", { token: attacker.token, body: { title: "daily", dueAt: start.toISOString(), recurrence: "FREQ=DAILY" } });
+    const second = (await completeAndNext(first.body.id))!;
+    assert.equal(second.seriesSlot, nineTomorrow.toISOString());
+    const moved = new Date(nineTomorrow.getTime() - 2 * 3_600_000).toISOString();
+    assert.equal((await request(runtime.url, "PATCH", `/api/tasks/${second.id}`, { token: attacker.token, body: { dueAt: moved } })).status, 200);
+    const third = (await completeAndNext(second.id))!;
+    assert.equal(third.dueAt, new Date(nineTomorrow.getTime() + 86_400_000).toISOString());
+  });
 });
