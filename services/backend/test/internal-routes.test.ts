@@ -90,6 +90,25 @@ describe("backend internal routes and history proxy", () => {
     assert.deepEqual([next.seriesId, next.seriesIndex, next.dueAt], [first.id, 2, "2030-01-02T09:00:00.000Z"]);
   });
 
+  it("when the completed task's DELETE commits while its next occurrence is being inserted, then the occurrence is still created (18.1 race)", async () => {
+    const first = await h.createTask(user.token, { title: "raced", dueAt: "2030-01-01T09:00:00Z", recurrence: "FREQ=DAILY" });
+    await h.request("POST", `/api/tasks/${first.id}/complete`, { token: user.token });
+    const deleter = await h.sql.connect();
+    try {
+      await deleter.query("BEGIN");
+      await deleter.query("DELETE FROM backend.tasks WHERE id = $1", [first.id]);
+      // the insert sees the parent in its snapshot, its foreign-key check waits for the DELETE to commit
+      const answer = h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(first) });
+      await new Promise((r) => setTimeout(r, 300));
+      await deleter.query("COMMIT");
+      const res = await answer;
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      assert.equal(res.body.task.seriesId, first.id);
+    } finally {
+      deleter.release();
+    }
+  });
+
   it("when 10 callers ask for the next occurrence at once, then exactly one is created (201) and the rest get it (200)", async () => {
     const first = await h.createTask(user.token, { title: "standup", tags: ["team"], priority: "high", dueAt: "2030-01-01T09:00:00Z", recurrence: "FREQ=DAILY" });
     await h.request("POST", `/api/tasks/${first.id}/complete`, { token: user.token });

@@ -134,15 +134,20 @@ export async function insertOccurrenceOnce(db: Db, rec: TaskRecord, eventId: str
   // completion event asked first.
   const child = rec.parentTaskId === null ? null : await findChildOf(db, rec.parentTaskId);
   if (child) return { rec: child, created: false };
-  try {
-    return await insertOnce(db, rec, eventId, events);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    const raced = code === "23505" && rec.parentTaskId !== null ? await findChildOf(db, rec.parentTaskId) : null;
-    if (raced) return { rec: raced, created: false };
-    // the owner's account is gone (users → tasks foreign key): nobody to create it for
-    if (code === "23503") return { rec, created: false, ownerGone: true };
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insertOnce(db, rec, eventId, events);
+    } catch (err) {
+      const { code, constraint } = err as { code?: string; constraint?: string };
+      const raced = code === "23505" && rec.parentTaskId !== null ? await findChildOf(db, rec.parentTaskId) : null;
+      if (raced) return { rec: raced, created: false };
+      // The parent was deleted between the statement's snapshot and its foreign-key check ("clear
+      // completed" right after the tick): once more, and the parent reads as gone (issue 18.1).
+      if (code === "23503" && constraint?.includes("parent_task_id") && attempt < 3) continue;
+      // the owner's account is gone (users → tasks foreign key): nobody to create it for
+      if (code === "23503" && constraint?.includes("user_id")) return { rec, created: false, ownerGone: true };
+      throw err;
+    }
   }
 }
 
