@@ -98,7 +98,7 @@ export function rebasedStart(rule: ParsedRule, dtstart: Date, anchor: Date): Dat
       break;
     }
     case "WEEKLY": {
-      const wkst = rule.wkst === null ? 0 : ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].indexOf(rule.wkst);
+      const wkst = rule.wkst === null ? 0 : WEEKDAY_CODES.indexOf(rule.wkst);
       base = startOfWeek(dtstart, wkst);
       k = whole(Math.round((startOfWeek(anchor, wkst).getTime() - base.getTime()) / (7 * DAY)));
       step = (k) => new Date(base.getTime() + k * 7 * DAY);

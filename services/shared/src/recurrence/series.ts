@@ -82,7 +82,8 @@ function gcd(a: number, b: number): number {
 /**
  * rrule's HOURLY step (`DateTime.addHours`) loops until it reaches an hour in BYHOUR; from a start hour
  * h it only ever reaches hours ≡ h (mod gcd(INTERVAL, 24)), so a BYHOUR outside that class would loop
- * forever. Such a rule never produces an occurrence.
+ * forever (reported upstream: jkbrzt/rrule issue #468, fix proposed in PR #622, unmerged). Such a rule
+ * never produces an occurrence.
  */
 function hourlyReachable(rule: ParsedRule, dtstart: Date): boolean {
   if (rule.freq !== "HOURLY" || rule.byhour.length === 0) return true;
@@ -141,7 +142,8 @@ export function firstSlotAfter(rule: ParsedRule, timeZone: string, start: Date, 
 /**
  * rrule 2.8.1 (`dist/esm/iter/poslist.js`) picks a negative BYSETPOS with `tmp.slice(daypos)[0]`,
  * which yields the period's first candidate when |BYSETPOS| exceeds the set (RFC 5545 and python
- * dateutil: no occurrence). A candidate of a rule with a negative BYSETPOS is therefore checked against
+ * dateutil: no occurrence; reported upstream as jkbrzt/rrule PR #668, open). A candidate of a rule
+ * with a negative BYSETPOS is therefore checked against
  * the period's own set: the same rule without BYSETPOS over that one period.
  */
 function inSetPosition(rule: ParsedRule, dtstart: Date, local: Date): boolean {
