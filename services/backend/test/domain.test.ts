@@ -131,6 +131,13 @@ describe("backend domain: task changes", () => {
     assert.equal(endSeries(ended, later), null);
   });
 
+  it("when a stored rule predates the strict parser and is refused by it, then completing ends the series and skipping is a 409", () => {
+    const legacy = { ...record({ dueAt: "2030-01-05T09:00:00Z", recurrence: "FREQ=DAILY" }) };
+    legacy.task = { ...legacy.task, recurrence: "FREQ=SECONDLY" };
+    assert.equal(completeTask(legacy, later)!.seriesEnded, true);
+    assert.throws(() => skipOccurrence(legacy, later), (e: { status: number }) => e.status === 409);
+  });
+
   it("when a series never produces an occurrence or the zone is unknown, then it is a 400 naming the field", () => {
     assert.throws(() => record({ dueAt: "2030-01-05T09:00:00Z", recurrence: "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30" }), (e: { status: number; details: { field: string }[] }) => e.status === 400 && e.details[0]!.field === "recurrence");
     assert.throws(() => CreateTaskBody.parse({ title: "t", timeZone: "Mars/Olympus" }), /timeZone must be an IANA/);

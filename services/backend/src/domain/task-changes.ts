@@ -119,8 +119,21 @@ export function completeTask(before: TaskRecord, now: Date): TaskRecord | null {
   if (before.task.status === "completed") return null;
   const at = now.toISOString();
   const task: Task = { ...before.task, status: "completed", completedAt: at, updatedAt: at, version: before.task.version + 1 };
-  const ended = before.seriesEnded || (task.recurrence !== null && "ended" in nextInSeries(completedOccurrence({ ...before, task })));
+  const ended = before.seriesEnded || (task.recurrence !== null && !continues({ ...before, task }));
   return synced({ ...before, task, seriesEnded: ended });
+}
+
+/**
+ * Whether an occurrence is followed by another. A rule stored before the strict parser existed that it
+ * now refuses (BYMONTH=13, FREQ=SECONDLY) ends its series here rather than failing the completion.
+ */
+function continues(rec: TaskRecord): boolean {
+  try {
+    return !("ended" in nextInSeries(completedOccurrence(rec)));
+  } catch (err) {
+    if (err instanceof RecurrenceError) return false;
+    throw err;
+  }
 }
 
 /** The series position of a completed (or skipped at `now`) occurrence, as the shared module reads it. */
@@ -149,7 +162,13 @@ export function skipOccurrence(before: TaskRecord, now: Date): TaskRecord {
   const t = before.task;
   if (t.recurrence === null) throw conflict("task does not recur");
   if (t.status !== "pending") throw conflict("only a pending occurrence can be skipped");
-  const next = nextInSeries(completedOccurrence(before, now));
+  let next;
+  try {
+    next = nextInSeries(completedOccurrence(before, now));
+  } catch (err) {
+    if (!(err instanceof RecurrenceError)) throw err;
+    throw conflict(`the task's rule is no longer accepted (${err.message}): change it, or complete or delete this occurrence`);
+  }
   if ("ended" in next) throw conflict(`the series has no next occurrence (${next.ended}): complete or delete this one`);
   return synced({
     ...before,
