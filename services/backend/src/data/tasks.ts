@@ -32,7 +32,7 @@ export interface TaskRow {
   completed_at: string | null;
   version: number;
   time_zone: string;
-  series_slot: string;
+  series_slot: string | null;
   series_ended: boolean;
 }
 
@@ -57,7 +57,7 @@ export function toRecord(r: TaskRow): TaskRecord {
     seriesId: r.series_id,
     seriesIndex: r.series_index,
     seriesStart: r.series_start,
-    seriesSlot: r.series_slot,
+    seriesSlot: r.series_slot ?? r.series_start,
     timeZone: r.time_zone,
     seriesEnded: r.series_ended,
     parentTaskId: r.parent_task_id,

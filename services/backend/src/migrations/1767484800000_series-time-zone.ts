@@ -9,9 +9,10 @@ export function up(pgm: SqlRunner): void {
   pgm.sql(`
     -- existing series were evaluated in UTC: say so explicitly
     ALTER TABLE tasks ADD COLUMN time_zone text NOT NULL DEFAULT 'UTC' CHECK (char_length(time_zone) BETWEEN 1 AND 64);
+    -- the rule's time of this occurrence; null reads as series_start (what a first occurrence has, and
+    -- what rows inserted without it mean). Existing later occurrences were due at their slot.
     ALTER TABLE tasks ADD COLUMN series_slot timestamptz;
-    UPDATE tasks SET series_slot = CASE WHEN series_index = 1 THEN series_start ELSE coalesce(due_at, created_at) END;
-    ALTER TABLE tasks ALTER COLUMN series_slot SET NOT NULL;
+    UPDATE tasks SET series_slot = coalesce(due_at, created_at) WHERE series_index > 1;
     ALTER TABLE tasks ADD COLUMN series_ended boolean NOT NULL DEFAULT false;
     ALTER TABLE tasks ADD COLUMN created_by_event text UNIQUE;
   `);
