@@ -38,7 +38,13 @@ export function TaskList({ tasks, toggling, onToggleDone, onEdit, onDelete, onHi
             <div class="meta">
               {t.dueAt && <span>Due {formatWhen(t.dueAt)}</span>}
               {t.remindAt && t.status === "pending" && <span>Reminder {formatWhen(t.remindAt)}</span>}
-              {t.recurrence && <span title={t.recurrence}>Repeats {describeRule(t.recurrence)}</span>}
+              {t.recurrence && (
+                <span title={`${t.recurrence} (${t.timeZone ?? "UTC"})`}>
+                  {t.seriesEnded ? "Series ended (was " : "Repeats "}
+                  {describeRule(t.recurrence)}
+                  {t.seriesEnded ? ")" : ""}
+                </span>
+              )}
               {t.completedAt && <span>Done {formatWhen(t.completedAt)}</span>}
             </div>
             {t.description && <p class="description">{t.description}</p>}
