@@ -16,7 +16,7 @@ export const HORIZON_PERIODS: Record<Frequency, number> = {
   MONTHLY: 600,
   WEEKLY: 300,
   DAILY: 1_500,
-  HOURLY: 2_000,
+  HOURLY: 1_000,
 };
 const UNIT: Record<Frequency, string> = { YEARLY: "year", MONTHLY: "month", WEEKLY: "week", DAILY: "day", HOURLY: "hour" };
 /**
