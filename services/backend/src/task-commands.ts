@@ -1,17 +1,27 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { conflict, HttpError, inTransaction, notFound, preconditionFailed, unauthorized, type Task } from "../../shared/src";
+import { badRequest, conflict, HttpError, inTransaction, notFound, preconditionFailed, unauthorized, type Task } from "../../shared/src";
 import { taskOperations } from "../../shared/src/telemetry/task-metrics";
 import { recordTombstone } from "./data/change-feed";
 import { appendToOutbox } from "./data/outbox";
 import { deleteTask, findTask, insertOccurrenceOnce, insertTaskWithEvents, statusOf, updateTask } from "./data/tasks";
 import { satisfies, type IfMatch } from "./domain/if-match";
-import { applyPatch, completeTask, endSeries, newTask, nextOccurrence, patchConflict, reopenTask, skipOccurrence } from "./domain/task-changes";
+import { applyPatch, completeTask, endSeries, newTask, nextOccurrence, patchConflict, reopenTask, SeriesRefusal, skipOccurrence } from "./domain/task-changes";
 import { eventsFor, type TaskChange } from "./domain/task-events";
 import type { CreateTaskInput, NextOccurrenceInput, TaskPatch } from "./domain/task-input";
 import type { TaskRecord } from "./domain/task-record";
 
 export const EVENT_SOURCE = "backend";
+
+/** A domain refusal of a series change as the HTTP error the API answers. */
+function answered<T>(decide: () => T): T {
+  try {
+    return decide();
+  } catch (err) {
+    if (!(err instanceof SeriesRefusal)) throw err;
+    throw err.kind === "invalid" ? badRequest(err.message, [{ field: err.field, message: err.message }]) : conflict(err.message);
+  }
+}
 
 export interface CommandContext {
   userId: string;
@@ -31,7 +41,7 @@ export class TaskCommands {
   ) {}
 
   async create(input: CreateTaskInput, ctx: CommandContext): Promise<Task> {
-    const rec = newTask(input, { id: randomUUID(), userId: ctx.userId }, this.clock());
+    const rec = answered(() => newTask(input, { id: randomUUID(), userId: ctx.userId }, this.clock()));
     try {
       await insertTaskWithEvents(this.db, rec, eventsFor({ kind: "created", task: rec.task }, this.eventContext(ctx.correlationId)));
     } catch (err) {
@@ -120,7 +130,7 @@ export class TaskCommands {
   ): Promise<Task> {
     const result = await inTransaction(this.db, async (c) => {
       const before = await this.lockOwned(c, id, ctx);
-      const decided = decide(before);
+      const decided = answered(() => decide(before));
       if (!decided) return { task: before.task, changed: false };
       await updateTask(c, decided.after);
       await appendToOutbox(c, eventsFor(decided.change, this.eventContext(ctx.correlationId)));

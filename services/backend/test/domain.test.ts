@@ -135,11 +135,11 @@ describe("backend domain: task changes", () => {
     const legacy = { ...record({ dueAt: "2030-01-05T09:00:00Z", recurrence: "FREQ=DAILY" }) };
     legacy.task = { ...legacy.task, recurrence: "FREQ=SECONDLY" };
     assert.equal(completeTask(legacy, later)!.seriesEnded, true);
-    assert.throws(() => skipOccurrence(legacy, later), (e: { status: number }) => e.status === 409);
+    assert.throws(() => skipOccurrence(legacy, later), (e: { kind: string }) => e.kind === "conflict");
   });
 
   it("when a series never produces an occurrence or the zone is unknown, then it is a 400 naming the field", () => {
-    assert.throws(() => record({ dueAt: "2030-01-05T09:00:00Z", recurrence: "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30" }), (e: { status: number; details: { field: string }[] }) => e.status === 400 && e.details[0]!.field === "recurrence");
+    assert.throws(() => record({ dueAt: "2030-01-05T09:00:00Z", recurrence: "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30" }), (e: { kind: string; field: string }) => e.kind === "invalid" && e.field === "recurrence");
     assert.throws(() => CreateTaskBody.parse({ title: "t", timeZone: "Mars/Olympus" }), /timeZone must be an IANA/);
     assert.equal(CreateTaskBody.parse({ title: "t", timeZone: "europe/berlin" }).timeZone, "Europe/Berlin");
   });

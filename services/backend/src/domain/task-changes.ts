@@ -1,8 +1,24 @@
 import type { Task } from "../../../shared/src/contracts";
-import { badRequest, conflict } from "../../../shared/src";
 import { checkSeriesRule, nextOccurrence as nextInSeries, RecurrenceError } from "../../../shared/src/recurrence";
 import type { CreateTaskInput, NextOccurrenceInput, TaskPatch } from "./task-input";
 import { synced, type TaskRecord } from "./task-record";
+
+/**
+ * A series change the domain refuses (the commands answer it over HTTP): `invalid` is a 400 naming
+ * `field`, `conflict` a 409 — the task's state forbids it.
+ */
+export class SeriesRefusal extends Error {
+  override name = "SeriesRefusal";
+  constructor(
+    readonly kind: "invalid" | "conflict",
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const conflict = (message: string) => new SeriesRefusal("conflict", message);
 
 /** The fields a PATCH may change, in the order `changes` lists them. */
 const patchable = ["title", "description", "priority", "tags", "dueAt", "remindAt", "recurrence", "timeZone"] as const;
@@ -19,7 +35,7 @@ function checkSeries(rec: TaskRecord): void {
     checkSeriesRule(rec.task.recurrence, rec.timeZone, new Date(rec.seriesStart));
   } catch (err) {
     if (!(err instanceof RecurrenceError)) throw err;
-    throw badRequest(err.message, [{ field: "recurrence", message: err.message }]);
+    throw new SeriesRefusal("invalid", err.message, "recurrence");
   }
 }
 
