@@ -158,8 +158,8 @@ export function malformedCase(r: SeededRandom, f: Fixture): MalformedCase {
     case 2:
       return api("task: bad date", "POST", "/api/tasks", { title: "t", [r.pick(["dueAt", "remindAt"])]: r.pick(badDates) });
     case 3:
-      if (r.next() < 0.2) return api("task: bad time zone", "POST", "/api/tasks", { title: "t", recurrence: "FREQ=DAILY", timeZone: r.pick([...badZones, ...wrongTypes]) });
-      return api("task: bad RRULE", r.pick(["POST", "PATCH"]), r.next() < 0.5 ? "/api/tasks" : `/api/tasks/${f.taskId}`, { title: "t", dueAt: new Date(Date.now() + 86_400_000).toISOString(), recurrence: r.pick([...badRules, huge(r, 501, 2000)]) });
+      if (r.next() < 0.2) return api("task: bad recurrence", "POST", "/api/tasks", { title: "t", recurrence: "FREQ=DAILY", timeZone: r.pick([...badZones, ...wrongTypes]) });
+      return api("task: bad recurrence", r.pick(["POST", "PATCH"]), r.next() < 0.5 ? "/api/tasks" : `/api/tasks/${f.taskId}`, { title: "t", dueAt: new Date(Date.now() + 86_400_000).toISOString(), recurrence: r.pick([...badRules, huge(r, 501, 2000)]) });
     case 4:
       return { ...api("task: bad JSON", "POST", r.pick(["/api/tasks", `/api/tasks/${f.taskId}`, "/api/auth/login"]), undefined), method: r.pick(["POST", "PATCH"]), body: r.pick(badJson) };
     case 5:
