@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { offlineViolations, policyReport, readStackFile } from "../policy/offline";
-import { helmReleases, kubernetesObjects, redactSecrets, revealSecrets, runOfflineStack } from "../test/stacks/offline-stack";
+import { helmReleases, kubernetesObjects, redactSecrets, revealSecrets, runOfflineStack } from "./render/offline-stack";
 
 /** Inputs as written: secret values become "[secret]"; a Secret's data values always do (keys stay visible). */
 function present(type: string, inputs: Record<string, unknown>): Record<string, unknown> {

@@ -70,11 +70,12 @@ describe("import boundaries (eslint.config.mjs)", function () {
     await assertAllowed("stacks/probe.ts", "../components/resource-spec");
   });
 
-  it("when a script imports from test/, then ESLint refuses it, except scripts/render.ts until offline-stack moves", async () => {
+  it("when a script imports from test/, then ESLint refuses it, scripts/render.ts included; tests may import scripts", async () => {
     await assertRefused("scripts/probe.ts", "../test/stacks/offline-stack", /tests are not a library/);
     await assertRefused("scripts/bench/probe.ts", "../../test/faults/support/fault-runtime", /tests are not a library/);
     await assertAllowed("scripts/bench/probe.ts", "../../services/shared/src/topology");
-    await assertAllowed("scripts/render.ts", "../test/stacks/offline-stack");
+    await assertRefused("scripts/render.ts", "../test/stacks/offline-stack", /tests are not a library/);
+    await assertAllowed("test/stacks/probe.test.ts", "../../scripts/render/offline-stack");
   });
 
   it("when one service's src imports another service's src, then ESLint refuses it, for every wing; services/shared/src is fine", async () => {

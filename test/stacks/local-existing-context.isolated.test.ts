@@ -1,13 +1,13 @@
 // The local stack with `kubeContext` set: the user's cluster is used as is — no Minikube profile is
 // started or deleted, the provider is bound to that context.
 import assert from "node:assert/strict";
-import type { OfflineStack } from "./offline-stack";
+import type { OfflineStack } from "../../scripts/render/offline-stack";
 
 describe("local stack with an existing kube context", () => {
   let stack: OfflineStack;
 
   before(async () => {
-    const { runOfflineStack } = await import("./offline-stack.js");
+    const { runOfflineStack } = await import("../../scripts/render/offline-stack.js");
     stack = await runOfflineStack("local", { kubeContext: "my-minikube" });
   });
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { apps, subscriptions, cronBindings } from "../../services/shared/src/topology";
 import { APP_HEALTH_CHECK, REDIS_STREAM_SETTINGS } from "../../services/shared/src/dapr/resources";
 import { validateKubernetesObject } from "../kubernetes-schema/validate";
-import { helmReleases, kubernetesObjects, MOCK_SECRET_PREFIX, redactSecrets, revealSecrets, type OfflineStack, type RecordedResource } from "./offline-stack";
+import { helmReleases, kubernetesObjects, MOCK_SECRET_PREFIX, redactSecrets, revealSecrets, type OfflineStack, type RecordedResource } from "../../scripts/render/offline-stack";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered objects are inspected structurally */
 type Obj = Record<string, any>;
@@ -27,7 +27,7 @@ describe("local stack (Minikube) under mocks", () => {
   const byUrn = (urn: string) => stack.resources.find((r) => r.urn === urn);
 
   before(async () => {
-    const { runOfflineStack } = await import("./offline-stack.js");
+    const { runOfflineStack } = await import("../../scripts/render/offline-stack.js");
     stack = await runOfflineStack("local");
     objects = kubernetesObjects(stack.resources).map((k) => revealSecrets(k.object) as Obj);
   });

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { MOCK_SECRET_PREFIX } from "./offline-stack";
+import { MOCK_SECRET_PREFIX } from "../../scripts/render/offline-stack";
 
 // `npm run render -- --stack <s> --out DIR` exactly as a user or CI runs it: no cluster, no CLI, no
 // credentials. Each stack renders in its own process (one Pulumi stack per process).

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MOCK_SECRET_PREFIX, isSecretValue, revealSecrets, runOfflineStack, type OfflineStack, type RecordedResource } from "../../../test/stacks/offline-stack";
+import { MOCK_SECRET_PREFIX, isSecretValue, revealSecrets, runOfflineStack, type OfflineStack, type RecordedResource } from "../../../scripts/render/offline-stack";
 import { validateKubernetesObject } from "../../../test/kubernetes-schema/validate";
 
 // The cloud stack under mocks (as `npm run render -- --stack cloud` runs it), with the customer secret

@@ -1,5 +1,5 @@
 // Runs the Pulumi program (stacks/index.ts) under Pulumi's mock runtime: no CLI, no cluster, no
-// cloud credentials. Used by the stack tests and by `npm run render`. One stack per process.
+// cloud credentials. Used by `npm run render` and by the stack tests (tests may import scripts, never the reverse). One stack per process.
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
