@@ -36,6 +36,7 @@ const perApp = <T extends z.ZodType>(value: T) => z.object(Object.fromEntries(ap
 
 const defaultServiceResources: ResourceSpec = { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 
+// An absent object is parsed as `{}` (`.prefault({})`), so each default is written once, on its key.
 const common = {
   /** Host name of the public URL (cloud: optional, `<public ip>.sslip.io` when absent). */
   hostName: z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, "expected a DNS host name").optional(),
@@ -44,7 +45,7 @@ const common = {
   autoscaling: z
     .object({ maxReplicas: atLeast(1).default(4), targetCpuPercent: atLeast(10).max(100, "expected a percentage ≤ 100").default(70) })
     .strict()
-    .default({ maxReplicas: 4, targetCpuPercent: 70 }),
+    .prefault({}),
   charts: z
     .object({
       dapr: chartVersion.default("1.18.3"),
@@ -53,7 +54,7 @@ const common = {
       certManager: chartVersion.default("v1.18.2"),
     })
     .strict()
-    .default({ dapr: "1.18.3", traefik: "37.1.2", kubePrometheusStack: "77.6.2", certManager: "v1.18.2" }),
+    .prefault({}),
   images: z
     .object({
       redis: pinnedImage.default("redis:7.4.5-alpine"),
@@ -61,7 +62,7 @@ const common = {
       redpanda: pinnedImage.default("docker.redpanda.com/redpandadata/redpanda:v25.2.4"),
     })
     .strict()
-    .default({ redis: "redis:7.4.5-alpine", postgres: "postgres:17.6-alpine", redpanda: "docker.redpanda.com/redpandadata/redpanda:v25.2.4" }),
+    .prefault({}),
   resources: z
     .object({
       services: perApp(resources).partial().default({}),
@@ -70,12 +71,7 @@ const common = {
       redis: resources.default({ requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } }),
     })
     .strict()
-    .default({
-      services: {},
-      daprSidecar: { requests: { cpu: "25m", memory: "48Mi" }, limits: { cpu: "300m", memory: "192Mi" } },
-      postgres: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-      redis: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-    }),
+    .prefault({}),
   storage: z
     .object({
       postgres: quantity.default("2Gi"),
@@ -84,7 +80,7 @@ const common = {
       prometheusRetention: z.string().regex(/^\d+[hdw]$/, "expected a duration such as 2d").default("2d"),
     })
     .strict()
-    .default({ postgres: "2Gi", daprScheduler: "1Gi", prometheus: "4Gi", prometheusRetention: "2d" }),
+    .prefault({}),
 };
 
 const minikube = z
@@ -108,7 +104,7 @@ const localStack = z
     hostName: common.hostName.default("todo-app.local"),
     /** When set, that kube context is used and no cluster is created or deleted. */
     kubeContext: z.string().min(1, "expected a kube context name").optional(),
-    minikube: minikube.default(minikube.parse({})),
+    minikube: minikube.prefault({}),
   })
   .strict();
 
@@ -167,7 +163,7 @@ const cloudStack = z
     database: z
       .object({ mode: z.enum(["in-cluster", "external"]).default("in-cluster") })
       .strict()
-      .default({ mode: "in-cluster" }),
+      .prefault({}),
     registry: z
       .object({
         /** e.g. `fra.ocir.io` */
