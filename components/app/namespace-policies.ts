@@ -155,14 +155,3 @@ export function limitRange(namespace: string) {
     },
   };
 }
-
-/** Kubernetes quantity → number (CPU in cores, memory in Mi). */
-export function cpuCores(q: string): number {
-  return q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q);
-}
-export function memoryMi(q: string): number {
-  const units: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 };
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)?$/.exec(q);
-  if (!m) throw new Error(`unsupported memory quantity ${q}`);
-  return m[2] ? Number(m[1]) * units[m[2]] : Number(m[1]) / (1024 * 1024);
-}

@@ -8,7 +8,8 @@ import type { ResourceSpec } from "../resource-spec";
 import { daprResources, type BrokerSpec } from "./dapr-resources";
 import { HTTPS_REDIRECT_MIDDLEWARE, httpsRedirectMiddlewareManifest, ingressManifest } from "./ingress-manifest";
 import { serviceImageTag } from "./image-tag";
-import { cpuCores, limitRange, memoryMi, networkPolicies, resourceQuota } from "./namespace-policies";
+import { limitRange, networkPolicies, resourceQuota } from "./namespace-policies";
+import { parseCpu, parseMemory } from "../quantity";
 import { ServiceImage, type ImageBuildTarget } from "./service-image";
 import {
   AUTOSCALED_APPS,
@@ -153,14 +154,16 @@ export class TodoApp extends pulumi.ComponentResource {
 
     // ---- Guard rails
     const maxReplicas = (id: AppId) => (AUTOSCALED_APPS.includes(id) ? Math.max(args.autoscaling.maxReplicas, args.replicas[id]) : args.replicas[id]);
+    // The quota counts CPU in cores.
+    const cpuCores = (q: string) => parseCpu(q) / 1000;
     const sum = (pick: (r: ResourceSpec) => string, conv: (q: string) => number) =>
       apps.reduce((total, a) => total + maxReplicas(a.id) * (conv(pick(args.resources[a.id])) + (a.dapr ? conv(pick(args.sidecarResources)) : 0)), 0);
     const quotaManifest = resourceQuota({
         namespace: ns,
         cpuRequests: sum((r) => r.requests.cpu, cpuCores),
-        memoryRequestsMi: sum((r) => r.requests.memory, memoryMi),
+        memoryRequestsMi: sum((r) => r.requests.memory, parseMemory),
         cpuLimits: sum((r) => r.limits.cpu, cpuCores),
-        memoryLimitsMi: sum((r) => r.limits.memory, memoryMi),
+        memoryLimitsMi: sum((r) => r.limits.memory, parseMemory),
         pods: apps.reduce((n, a) => n + maxReplicas(a.id), 0),
     });
     const quota = new k8s.core.v1.ResourceQuota(`${name}-quota`, quotaManifest, inNs);

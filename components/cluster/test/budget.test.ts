@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
-import { budgetTable, chartLines, chartVolumeLines, hpaMaxReplicas, k3sBaseline, parseCpu, parseMemory, requestsOf, sumBudget, workloadLines, type BudgetLine } from "../../budget";
+import { budgetTable, chartLines, chartVolumeLines, hpaMaxReplicas, k3sBaseline, requestsOf, sumBudget, workloadLines, type BudgetLine } from "../../budget";
 
 describe("budget arithmetic", () => {
-  it("when quantities use Kubernetes suffixes, then they convert to millicores and MiB", () => {
-    assert.equal(parseCpu("250m"), 250);
-    assert.equal(parseCpu("0.5"), 500);
-    assert.equal(parseCpu(2), 2000);
-    assert.equal(parseMemory("1Gi"), 1024);
-    assert.equal(parseMemory("128Mi"), 128);
-    assert.ok(Math.abs(parseMemory("500M") - 476.84) < 0.01);
-    assert.throws(() => parseCpu("lots"), /not a CPU quantity/);
-    assert.throws(() => parseMemory("1GB"), /not a memory quantity/);
-  });
-
   it("when a container has no explicit requests, then it is named", () => {
     assert.throws(() => requestsOf({ limits: { cpu: "1" } }, "dapr/dapr_operator"), /dapr\/dapr_operator: no explicit CPU and memory requests/);
     assert.deepEqual(requestsOf({ requests: { cpu: "50m", memory: "64Mi" } }, "x"), { cpuMillicores: 50, memoryMiB: 64 });
