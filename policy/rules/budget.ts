@@ -1,4 +1,4 @@
-import { budgetTable, chartLines, cronJobLines, hpaMaxReplicas, k3sBaseline, sumBudget, workloadLines, type BudgetLine } from "../../components/budget";
+import { budgetTable, chartLines, cronJobLines, hpaMaxReplicas, k3sBaseline, sumBudget, workloadLines, type BudgetLine } from "../budget";
 import { isType, type PolicyResource, type StackRule } from "./types";
 
 const WORKLOAD_KINDS: Record<string, string> = {
@@ -8,7 +8,7 @@ const WORKLOAD_KINDS: Record<string, string> = {
 };
 
 /**
- * The requests of a stack that provisions OCI A1 nodes, counted as components/budget.ts counts them
+ * The requests of a stack that provisions OCI A1 nodes, counted as policy/budget.ts counts them
  * (k3s constants, every chart's values, every workload at its HPA maximum, the Dapr sidecars, CronJobs).
  * Undefined for a stack without OCI instances: Minikube's capacity is the laptop's.
  */

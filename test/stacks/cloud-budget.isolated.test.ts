@@ -22,7 +22,7 @@ import {
   type BudgetLine,
   type BudgetResult,
   type VolumeLine,
-} from "../../components/budget";
+} from "../../policy/budget";
 import { byType, installMocks, promiseOf, resources, reveal, setCloudStackConfig } from "./cloud-cluster-mocks";
 
 const root = join(__dirname, "..", "..");

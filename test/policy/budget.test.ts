@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { budgetTable, chartLines, chartVolumeLines, hpaMaxReplicas, k3sBaseline, requestsOf, sumBudget, workloadLines, type BudgetLine } from "../../budget";
+import { budgetTable, chartLines, chartVolumeLines, hpaMaxReplicas, k3sBaseline, requestsOf, sumBudget, workloadLines, type BudgetLine } from "../../policy/budget";
 
 describe("budget arithmetic", () => {
   it("when a container has no explicit requests, then it is named", () => {
