@@ -75,21 +75,49 @@ export const NotificationSent = eventSchema(
  */
 export const AccountDeleted = eventSchema("account.deleted", z.object({ userId: z.uuid(), deletedAt: instantString() }));
 
-export const TaskEvent = z.discriminatedUnion("type", [TaskCreated, TaskUpdated, TaskCompleted, TaskDeleted]);
-export const ReminderEvent = z.discriminatedUnion("type", [ReminderScheduled, ReminderCancelled, ReminderDue]);
-export const NotificationEvent = z.discriminatedUnion("type", [NotificationSent]);
-export const AccountEvent = z.discriminatedUnion("type", [AccountDeleted]);
-export const AnyEvent = z.discriminatedUnion("type", [
-  TaskCreated,
-  TaskUpdated,
-  TaskCompleted,
-  TaskDeleted,
-  ReminderScheduled,
-  ReminderCancelled,
-  ReminderDue,
-  NotificationSent,
-  AccountDeleted,
-]);
+/**
+ * The event catalog: one row per event type, saying which topic it travels on and whether browsers get
+ * it as a websocket frame. The unions, `topicOf`, `schemaOfTopic`, the frame types and the metric type
+ * labels are all derived from it, so a new event type is its schema above, one row here, and its
+ * producer and consumer.
+ */
+export const eventCatalog = [
+  { schema: TaskCreated, topic: topics.taskEvents, frame: true },
+  { schema: TaskUpdated, topic: topics.taskEvents, frame: true },
+  { schema: TaskCompleted, topic: topics.taskEvents, frame: true },
+  { schema: TaskDeleted, topic: topics.taskEvents, frame: true },
+  { schema: ReminderScheduled, topic: topics.reminders, frame: false },
+  { schema: ReminderCancelled, topic: topics.reminders, frame: false },
+  { schema: ReminderDue, topic: topics.reminders, frame: true },
+  { schema: NotificationSent, topic: topics.notifications, frame: true },
+  { schema: AccountDeleted, topic: topics.accounts, frame: false },
+] as const;
+
+type CatalogRow = (typeof eventCatalog)[number];
+type EventSchema = CatalogRow["schema"];
+type SchemaOnTopic<T extends Topic> = Extract<CatalogRow, { topic: T }>["schema"];
+
+/** The type literal a row's schema accepts. */
+export function typeOfRow(row: { schema: { shape: { type: { value: string } } } }): string {
+  return row.schema.shape.type.value;
+}
+
+function unionOf<S extends EventSchema>(schemas: readonly S[], what: string) {
+  const [first, ...rest] = schemas;
+  if (!first) throw new Error(`event catalog: no event type on ${what}`);
+  return z.discriminatedUnion("type", [first, ...rest]);
+}
+
+function unionOnTopic<T extends Topic>(topic: T) {
+  const schemas = eventCatalog.filter((r) => r.topic === topic).map((r) => r.schema) as SchemaOnTopic<T>[];
+  return unionOf(schemas, `topic ${topic}`);
+}
+
+export const TaskEvent = unionOnTopic(topics.taskEvents);
+export const ReminderEvent = unionOnTopic(topics.reminders);
+export const NotificationEvent = unionOnTopic(topics.notifications);
+export const AccountEvent = unionOnTopic(topics.accounts);
+export const AnyEvent = unionOf(eventCatalog.map((r) => r.schema), "any topic");
 
 export type TaskEvent = z.infer<typeof TaskEvent>;
 export type ReminderEvent = z.infer<typeof ReminderEvent>;
@@ -99,18 +127,17 @@ export type AnyEvent = z.infer<typeof AnyEvent>;
 export type EventType = AnyEvent["type"];
 export type EventOf<T extends EventType> = Extract<AnyEvent, { type: T }>;
 
+/** Every event type in the catalog, in catalog order. */
+export const eventTypes: readonly EventType[] = eventCatalog.map((r) => typeOfRow(r) as EventType);
+
+const catalogued = new Set<string>(eventTypes);
+/** Whether a string names an event type of the catalog (a guard for metric labels and dead letters). */
+export function isEventType(type: unknown): type is EventType {
+  return typeof type === "string" && catalogued.has(type);
+}
+
 /** Which topic each event type travels on. */
-export const topicOf: Record<EventType, Topic> = {
-  "task.created": topics.taskEvents,
-  "task.updated": topics.taskEvents,
-  "task.completed": topics.taskEvents,
-  "task.deleted": topics.taskEvents,
-  "reminder.scheduled": topics.reminders,
-  "reminder.cancelled": topics.reminders,
-  "reminder.due": topics.reminders,
-  "notification.sent": topics.notifications,
-  "account.deleted": topics.accounts,
-};
+export const topicOf = Object.fromEntries(eventCatalog.map((r) => [typeOfRow(r), r.topic])) as Record<EventType, Topic>;
 
 /** Schema of what may arrive on a topic. */
 export const schemaOfTopic: Record<Topic, z.ZodType<AnyEvent>> = {
@@ -119,3 +146,6 @@ export const schemaOfTopic: Record<Topic, z.ZodType<AnyEvent>> = {
   [topics.notifications]: NotificationEvent,
   [topics.accounts]: AccountEvent,
 };
+
+/** The event types browsers receive as websocket frames. */
+export const frameEventTypes: readonly EventType[] = eventCatalog.filter((r) => r.frame).map((r) => typeOfRow(r) as EventType);

@@ -1,15 +1,9 @@
 import { z } from "zod";
+import { frameEventTypes } from "./events";
 import { TaskSchema } from "./task";
 
-/** What the websocket service sends to a browser: `{type,id,time,data}`. */
-export const FrameTypes = [
-  "task.created",
-  "task.updated",
-  "task.completed",
-  "task.deleted",
-  "reminder.due",
-  "notification.sent",
-] as const;
+/** What the websocket service sends to a browser: `{type,id,time,data}`; which types, the event catalog says. */
+export const FrameTypes = frameEventTypes;
 
 export const TaskFrame = z.object({
   type: z.enum(["task.created", "task.updated", "task.completed", "task.deleted"]),

@@ -1,5 +1,6 @@
 import type { RequestHandler } from "express";
 import type { z } from "zod";
+import { isEventType } from "../contracts/events";
 import { eventProcessingDuration, eventsConsumed } from "../telemetry/event-metrics";
 import type { Logger } from "../telemetry/logger";
 
@@ -18,7 +19,18 @@ export interface SubscriptionHandlerOptions<S extends z.ZodType> {
   handle: (event: z.infer<S>) => Promise<HandleOutcome>;
 }
 
-const KNOWN_TYPE = /^(task|reminder|notification|account)\.[a-z]+$/;
+/**
+ * The metric `type` label for a delivery: its event type when the catalog lists it; otherwise a type
+ * the catalog does not know is labelled as such (the event is dropped by the schema), and a body
+ * without a string type as "missing". Bounded either way: the label never echoes what arrived.
+ */
+export const UNCATALOGUED_TYPE = "uncatalogued";
+export const MISSING_TYPE = "missing";
+export function typeLabel(body: unknown): string {
+  const type = typeof body === "object" && body !== null ? (body as { type?: unknown }).type : undefined;
+  if (typeof type !== "string") return MISSING_TYPE;
+  return isEventType(type) ? type : UNCATALOGUED_TYPE;
+}
 
 /**
  * Express handler for one Dapr subscription route. Replies the Dapr status explicitly:
@@ -28,7 +40,7 @@ const KNOWN_TYPE = /^(task|reminder|notification|account)\.[a-z]+$/;
 export function subscriptionHandler<S extends z.ZodType>(opts: SubscriptionHandlerOptions<S>): RequestHandler {
   return async (req, res) => {
     const started = process.hrtime.bigint();
-    const rawType = typeof req.body?.type === "string" && KNOWN_TYPE.test(req.body.type) ? req.body.type : "unknown";
+    const rawType = typeLabel(req.body);
     const parsed = opts.schema.safeParse(req.body);
     const done = (outcome: "success" | "retry" | "drop" | "duplicate") => {
       eventsConsumed.inc({ consumer: opts.consumer, type: rawType, outcome });

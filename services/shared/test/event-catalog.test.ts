@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import type { Request, Response } from "express";
+import { AnyEvent, eventCatalog, eventTypes, frameEventTypes, isEventType, schemaOfTopic, topicOf, typeOfRow } from "../src/contracts/events";
+import { WebSocketFrame } from "../src/contracts/frames";
+import { makeEvent } from "../src/contracts/envelope";
+import { MISSING_TYPE, UNCATALOGUED_TYPE, subscriptionHandler, typeLabel } from "../src/dapr/subscription-handler";
+import { eventsConsumed } from "../src/telemetry/event-metrics";
+import { createLogger } from "../src/telemetry/logger";
+import { allTopics } from "../src/topology";
+
+async function consumed(labels: Record<string, string>): Promise<number> {
+  const { values } = await eventsConsumed.get();
+  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((s, v) => s + v.value, 0);
+}
+
+/** Drives the Express handler with the two members of req/res it touches. */
+async function deliver(handler: ReturnType<typeof subscriptionHandler>, body: unknown): Promise<{ code: number; body: unknown }> {
+  const answer = { code: 0, body: undefined as unknown };
+  const res = {
+    status(code: number) {
+      answer.code = code;
+      return this;
+    },
+    json(b: unknown) {
+      answer.body = b;
+      return this;
+    },
+  };
+  await handler({ body } as Request, res as unknown as Response, () => undefined);
+  return answer;
+}
+
+describe("event catalog", () => {
+  it("when the catalog is read, then every type appears once, and topicOf and schemaOfTopic are derived from its rows", () => {
+    assert.equal(new Set(eventTypes).size, eventCatalog.length);
+    for (const row of eventCatalog) {
+      const type = typeOfRow(row);
+      assert.equal(topicOf[type as keyof typeof topicOf], row.topic, type);
+      assert.ok(allTopics.includes(row.topic), `${type} travels on a topology topic`);
+    }
+    assert.deepEqual(Object.keys(topicOf).sort(), [...eventTypes].sort());
+    // every topic has a schema, and it accepts exactly the types the catalog puts on that topic
+    for (const topic of allTopics) {
+      const onTopic = eventCatalog.filter((r) => r.topic === topic).map(typeOfRow);
+      assert.ok(onTopic.length > 0, topic);
+      for (const type of eventTypes) {
+        const probe = schemaOfTopic[topic].safeParse({ type });
+        const issues = probe.success ? [] : probe.error.issues;
+        const refusedForType = issues.some((i) => i.path.join(".") === "type");
+        assert.equal(refusedForType, !onTopic.includes(type), `${type} on ${topic}`);
+      }
+    }
+  });
+
+  it("when a row is marked frame, then the websocket frame union accepts that type, and no other event type", () => {
+    const frame = (type: string) => ({ type, id: "e1", time: new Date().toISOString(), data: {} });
+    for (const type of eventTypes) {
+      const issues = WebSocketFrame.safeParse(frame(type)).error?.issues ?? [];
+      // a union reports "invalid_union"; the type is accepted when some branch fails only on data
+      const accepted = issues.some((i) => i.code === "invalid_union" && i.errors.some((branch) => !branch.some((e) => e.path[0] === "type")));
+      assert.equal(accepted, frameEventTypes.includes(type), type);
+    }
+  });
+
+  it("when a type is missing from the catalog, then it is not an event type, the schema refuses it and its metric label says uncatalogued (not an echo, not a silent 'unknown')", async () => {
+    assert.equal(isEventType("task.archived"), false);
+    assert.equal(isEventType("task.created"), true);
+    assert.equal(typeLabel({ type: "task.archived" }), UNCATALOGUED_TYPE);
+    assert.equal(typeLabel({ type: "x".repeat(10_000) }), UNCATALOGUED_TYPE);
+    assert.equal(typeLabel({}), MISSING_TYPE);
+    assert.equal(typeLabel(null), MISSING_TYPE);
+    assert.equal(typeLabel({ type: "reminder.due" }), "reminder.due");
+
+    const consumer = `catalog-test-${randomUUID()}`;
+    const handler = subscriptionHandler({ consumer, schema: AnyEvent, log: createLogger("test", "silent"), handle: async () => "success" });
+    const subject = randomUUID();
+    const good = makeEvent({ type: "account.deleted", source: "test", subject, userId: subject, correlationId: "c", data: { userId: subject, deletedAt: new Date().toISOString() } });
+    assert.deepEqual(await deliver(handler, { ...good, type: "account.archived" }), { code: 200, body: { status: "DROP" } });
+    assert.deepEqual(await deliver(handler, good), { code: 200, body: { status: "SUCCESS" } });
+    assert.equal(await consumed({ consumer, type: UNCATALOGUED_TYPE, outcome: "drop" }), 1);
+    assert.equal(await consumed({ consumer, type: "account.deleted", outcome: "success" }), 1);
+    assert.equal(await consumed({ consumer, type: "account.archived" }), 0);
+  });
+});
