@@ -11,7 +11,7 @@ import { allTopics } from "../src/topology";
 
 async function consumed(labels: Record<string, string>): Promise<number> {
   const { values } = await eventsConsumed.get();
-  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((s, v) => s + v.value, 0);
+  return values.filter((v) => Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l)).reduce((s, v) => s + v.value, 0);
 }
 
 /** Drives the Express handler with the two members of req/res it touches. */
