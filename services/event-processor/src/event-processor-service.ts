@@ -39,6 +39,7 @@ export async function start(config: EventProcessorConfig): Promise<RunningServic
   const recurrence = new RecurringTaskConsumer(pool, new BackendTasksClient(config), log);
   const app = createServiceApp({
     log,
+    appId: "event-processor",
     readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
     routes: [
       taskEventsRouter({ audit, recurrence, log }),

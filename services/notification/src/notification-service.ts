@@ -33,6 +33,7 @@ export async function start(config: NotificationConfig): Promise<RunningService>
   const consumer = new ReminderConsumer(pool, createDaprClient(config), log, webhook ? (n) => webhook.notify(n) : undefined);
   const app = createServiceApp({
     log,
+    appId: "notification",
     readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
     routes: [remindersRouter({ consumer, log, pool }), notificationsRouter({ pool, tokens })],
   });

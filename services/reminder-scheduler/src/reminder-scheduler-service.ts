@@ -34,6 +34,7 @@ export async function start(config: ReminderSchedulerConfig): Promise<RunningSer
   });
   const app = createServiceApp({
     log,
+    appId: "reminder-scheduler",
     readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
     routes: [reminderEventsRouter(reminders, log, { pool, jobs }), jobCallbackRouter(reminders), sweepRouter(reminders)],
   });

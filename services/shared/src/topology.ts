@@ -143,6 +143,13 @@ export const subscriptions: readonly SubscriptionDefinition[] = [
   ),
 ];
 
+/** The route Dapr delivers `topic` to on `appId`; throws naming both when topology has no such subscription. */
+export function subscriptionRoute(appId: AppId, topic: string): string {
+  const found = subscriptions.find((s) => s.appId === appId && s.topic === topic);
+  if (!found) throw new Error(`topology: ${appId} has no subscription to ${topic}`);
+  return found.route;
+}
+
 export interface CronBindingDefinition {
   /** Component name; Dapr POSTs to `/<name>` on the app at each tick. */
   name: string;

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Request, Response } from "express";
+import { Router, type Request, type Response } from "express";
 import { AnyEvent, eventCatalog, eventTypes, frameEventTypes, isEventType, schemaOfTopic, topicOf, typeOfRow } from "../src/contracts/events";
 import { WebSocketFrame } from "../src/contracts/frames";
 import { makeEvent } from "../src/contracts/envelope";
 import { MISSING_TYPE, UNCATALOGUED_TYPE, subscriptionHandler, typeLabel } from "../src/dapr/subscription-handler";
 import { eventsConsumed } from "../src/telemetry/event-metrics";
 import { createLogger } from "../src/telemetry/logger";
-import { allTopics } from "../src/topology";
+import { createServiceApp } from "../src/http/service-app";
+import { allTopics, subscriptionRoute, topics } from "../src/topology";
 
 async function consumed(labels: Record<string, string>): Promise<number> {
   const { values } = await eventsConsumed.get();
@@ -81,5 +82,28 @@ describe("event catalog", () => {
     assert.equal(await consumed({ consumer, type: UNCATALOGUED_TYPE, outcome: "drop" }), 1);
     assert.equal(await consumed({ consumer, type: "account.deleted", outcome: "success" }), 1);
     assert.equal(await consumed({ consumer, type: "account.archived" }), 0);
+  });
+});
+
+describe("subscription routes from topology", () => {
+  it("when a service lacks a handler for one of its topology subscriptions, then it fails at start naming that subscription", () => {
+    const log = createLogger("test", "silent");
+    const served = (topicsServed: string[]) => {
+      const router = Router();
+      for (const topic of topicsServed) router.post(subscriptionRoute("reminder-scheduler", topic), (_req, res) => res.json({ status: "SUCCESS" }));
+      return createServiceApp({ log, readiness: {}, routes: [router], appId: "reminder-scheduler" });
+    };
+    assert.throws(() => served([topics.reminders]), /no handler for subscription reminder-scheduler-accounts \(topic accounts, POST \/events\/accounts\)/);
+    assert.throws(() => served([topics.accounts]), /reminder-scheduler-reminders/);
+    assert.doesNotThrow(() => served([topics.reminders, topics.accounts]));
+    // a GET on the route does not count: Dapr POSTs
+    const getOnly = Router();
+    getOnly.get(subscriptionRoute("reminder-scheduler", topics.reminders), (_req, res) => res.json({}));
+    getOnly.post(subscriptionRoute("reminder-scheduler", topics.accounts), (_req, res) => res.json({}));
+    assert.throws(() => createServiceApp({ log, readiness: {}, routes: [getOnly], appId: "reminder-scheduler" }), /reminder-scheduler-reminders/);
+  });
+
+  it("when a route is asked for a subscription topology does not have, then it throws naming app and topic", () => {
+    assert.throws(() => subscriptionRoute("frontend", topics.taskEvents), /frontend has no subscription to task-events/);
   });
 });

@@ -35,6 +35,7 @@ export async function start(config: WebsocketConfig): Promise<RunningService> {
   });
   const app = createServiceApp({
     log,
+    appId: "websocket",
     // No database: the service is ready when its sidecar is.
     readiness: { sidecar: sidecarReadiness(config) },
     routes: [eventRoutes(hub, log)],

@@ -1,8 +1,9 @@
 import { Router } from "express";
-import { AccountEvent, subscriptionHandler, subscriptions, type Logger } from "../../../shared/src";
+import { AccountEvent, subscriptionHandler, type Logger } from "../../../shared/src";
+import { subscriptionRoute, topics } from "../../../shared/src/topology";
 import { ACCOUNT_ERASURE_CONSUMER, type AccountErasureConsumer } from "../consumers/account-erasure-consumer";
 
-const route = subscriptions.find((s) => s.appId === "event-processor" && s.topic === "accounts")!.route;
+const route = subscriptionRoute("event-processor", topics.accounts);
 
 /** Dapr delivers the `accounts` topic here (declarative Subscription rendered from topology.ts). */
 export function accountsRouter(deps: { erasure: AccountErasureConsumer; log: Logger }): Router {

@@ -7,6 +7,10 @@ import { isOperatorToken } from "../operator/operator-token";
 import { replayPlanOf } from "../domain/replay-event";
 import { listDeadLetters, markReplayed, openDeadLetters, recordDeadLetter, reopen } from "../data/dead-letter-store";
 import type pg from "pg";
+import { allTopics, deadLetterTopic, subscriptionRoute } from "../../../shared/src/topology";
+
+/** Where topology has Dapr deliver each dead-letter topic (one route today; taken from topology, not repeated). */
+const deadLetterRoutes = [...new Set(allTopics.map((t) => subscriptionRoute("event-processor", deadLetterTopic(t))))];
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 const ReplayBody = z.union([
@@ -42,7 +46,7 @@ function requireOperator(secret: () => Promise<string>): RequestHandler {
  */
 export function deadLettersRouter(deps: DeadLetterDeps): Router {
   const router = Router();
-  router.post("/events/dead-letters", async (req, res) => {
+  router.post(deadLetterRoutes, async (req, res) => {
     const letter = deadLetterOf(req.body);
     try {
       const first = await recordDeadLetter(deps.pool, letter);

@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { subscriptionHandler, TaskEvent, type Logger } from "../../../shared/src";
+import { subscriptionRoute, topics } from "../../../shared/src/topology";
 import type { AuditConsumer } from "../consumers/audit-consumer";
 import type { RecurringTaskConsumer } from "../consumers/recurring-task-consumer";
 
@@ -14,7 +15,7 @@ export const TASK_EVENTS_CONSUMER = "event-processor";
 export function taskEventsRouter(deps: { audit: AuditConsumer; recurrence: RecurringTaskConsumer; log: Logger }): Router {
   const router = Router();
   router.post(
-    "/events/task-events",
+    subscriptionRoute("event-processor", topics.taskEvents),
     subscriptionHandler({
       consumer: TASK_EVENTS_CONSUMER,
       schema: TaskEvent,

@@ -1,15 +1,17 @@
 import { Router } from "express";
 import type pg from "pg";
-import { AccountEvent, ReminderEvent, subscriptionHandler, subscriptions, type Logger } from "../../../shared/src";
+import { AccountEvent, ReminderEvent, subscriptionHandler, type Logger } from "../../../shared/src";
+import { subscriptionRoute, topics } from "../../../shared/src/topology";
 import { ACCOUNT_ERASURE_CONSUMER, eraseAccount } from "../consumers/account-erasure-consumer";
 import { NOTIFICATION_CONSUMER, type ReminderConsumer } from "../consumers/reminder-consumer";
 
-const accountsRoute = subscriptions.find((s) => s.appId === "notification" && s.topic === "accounts")!.route;
+const remindersRoute = subscriptionRoute("notification", topics.reminders);
+const accountsRoute = subscriptionRoute("notification", topics.accounts);
 
 export function remindersRouter(deps: { consumer: ReminderConsumer; log: Logger; pool: pg.Pool }): Router {
   const router = Router();
   router.post(
-    "/events/reminders",
+    remindersRoute,
     subscriptionHandler({ consumer: NOTIFICATION_CONSUMER, schema: ReminderEvent, log: deps.log, handle: (event) => deps.consumer.handle(event) }),
   );
   // account.deleted: the user's notifications go

@@ -1,11 +1,12 @@
 import { Router } from "express";
 import type pg from "pg";
-import { AccountEvent, ReminderEvent, subscriptionHandler, subscriptions, type JobsClient, type Logger } from "../../../shared/src";
+import { AccountEvent, ReminderEvent, subscriptionHandler, type JobsClient, type Logger } from "../../../shared/src";
+import { subscriptionRoute, topics } from "../../../shared/src/topology";
 import { ACCOUNT_ERASURE_CONSUMER, eraseAccount } from "../account-erasure";
 import { CONSUMER, type ReminderJobs } from "../reminder-jobs";
 
-const route = subscriptions.find((s) => s.appId === "reminder-scheduler" && s.topic === "reminders")!.route;
-const accountsRoute = subscriptions.find((s) => s.appId === "reminder-scheduler" && s.topic === "accounts")!.route;
+const route = subscriptionRoute("reminder-scheduler", topics.reminders);
+const accountsRoute = subscriptionRoute("reminder-scheduler", topics.accounts);
 
 /** Dapr delivers the `reminders` topic here (declarative Subscription rendered from topology.ts). */
 export function reminderEventsRouter(reminders: ReminderJobs, log: Logger, erasure: { pool: pg.Pool; jobs: JobsClient }): Router {

@@ -17,7 +17,7 @@ interface RouterLayer {
  */
 export function methodNotAllowed(app: Express): RequestHandler {
   return (req, _res, next) => {
-    const allowed = allowedMethods((app as unknown as { router: { stack: RouterLayer[] } }).router.stack, req.path);
+    const allowed = methodsServed(app, req.path);
     if (allowed.size === 0 || allowed.has(req.method) || allowed.has(ANY)) {
       next();
       return;
@@ -28,6 +28,11 @@ export function methodNotAllowed(app: Express): RequestHandler {
 }
 
 const ANY = "*";
+
+/** The methods the app's own routes take on a path ("*" for `router.all`), read from its route table. */
+export function methodsServed(app: Express, path: string): ReadonlySet<string> {
+  return allowedMethods((app as unknown as { router: { stack: RouterLayer[] } }).router.stack, path);
+}
 
 function allowedMethods(stack: readonly RouterLayer[], path: string, into = new Set<string>()): Set<string> {
   for (const layer of stack) {

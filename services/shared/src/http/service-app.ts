@@ -1,10 +1,11 @@
 import express, { type Express, type RequestHandler, type Router } from "express";
 import helmet from "helmet";
 import { errorHandler, notFoundHandler, requireJson } from "./errors";
-import { methodNotAllowed } from "./method-not-allowed";
+import { methodNotAllowed, methodsServed } from "./method-not-allowed";
 import { requestContext } from "./request-context";
 import type { Logger } from "../telemetry/logger";
 import { registry } from "../telemetry/registry";
+import { subscriptions, type AppId } from "../topology";
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -23,6 +24,12 @@ export interface ServiceAppOptions {
    * whose routes decide (the web UI's static files: `send` only sets the header when it is absent).
    */
   cacheControl?: string | false;
+  /**
+   * The app-id this service runs as: every subscription topology gives it must have a POST route among
+   * `routes`, or the service fails at start naming the subscription (rather than Dapr's deliveries
+   * getting 404s that Dapr retries and then dead-letters).
+   */
+  appId?: AppId;
 }
 
 /** A JSON API is never a document: it loads nothing and is framed by nobody. */
@@ -87,10 +94,21 @@ export function createServiceApp(opts: ServiceAppOptions): Express {
   app.use(requireJson);
   app.use(express.json({ limit: opts.bodyLimit ?? "64kb", type: ["application/json", "application/*+json"] }));
   for (const r of opts.routes) app.use(r);
+  if (opts.appId) assertSubscriptionsServed(app, opts.appId);
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);
   app.use(errorHandler(opts.log));
   return app;
+}
+
+/** Throws naming the first subscription of `appId` (topology.ts) that no POST route of `app` serves. */
+export function assertSubscriptionsServed(app: Express, appId: AppId): void {
+  for (const s of subscriptions.filter((sub) => sub.appId === appId)) {
+    const methods = methodsServed(app, s.route);
+    if (!methods.has("POST") && !methods.has("*")) {
+      throw new Error(`${appId}: no handler for subscription ${s.name} (topic ${s.topic}, POST ${s.route})`);
+    }
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
