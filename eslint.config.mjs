@@ -77,6 +77,26 @@ const boundaries = [
   ]),
 ];
 
+/*
+ * No catch-all (issue 15 item 3): services/shared/src has no index re-exporting contracts together with
+ * the Express/pg/Dapr/jose glue, so loading a contract never loads the glue. An import names the module
+ * it needs. Its own rule (`no-restricted-syntax`), so the `no-restricted-imports` blocks above keep
+ * their one-block-per-file options. esquery regexes cannot hold "/", hence \x2F.
+ */
+const sharedIndexSource = "/(^|\\x2F)shared\\x2Fsrc(\\x2Findex(\\.[cm]?[jt]sx?)?)?$/";
+const noSharedIndex = {
+  files: ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.mjs"],
+  rules: {
+    "no-restricted-syntax": [
+      "error",
+      ...["ImportDeclaration", "ExportAllDeclaration", "ExportNamedDeclaration", "ImportExpression"].map((node) => ({
+        selector: `${node}[source.value=${sharedIndexSource}]`,
+        message: "services/shared/src has no catch-all index: import the module that defines the name (e.g. services/shared/src/contracts, services/shared/src/http/errors).",
+      })),
+    ],
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -112,4 +132,5 @@ export default tseslint.config(
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setInterval: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
   },
   ...boundaries,
+  noSharedIndex,
 );

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import express from "express";
-import { createLogger, listen, type RunningService, type Task } from "../shared/src";
+import { createLogger } from "../shared/src/telemetry/logger";
+import { listen, type RunningService } from "../shared/src/http/run-service";
+import type { Task } from "../shared/src/contracts";
 
 /**
  * The backend's `POST internal/tasks/next-occurrence` with the rules that matter here, as the real one

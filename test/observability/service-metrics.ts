@@ -39,7 +39,13 @@ function load<T>(relative: string): T {
 
 export async function inProcessServiceMetrics(): Promise<string> {
   for (const entry of metricServices) load(entry);
-  const shared = load<SharedLibrary>("shared/src");
+  // the shared library has no catch-all index: each function from the module that defines it
+  const shared: SharedLibrary = {
+    ...load<Pick<SharedLibrary, "createLogger">>("shared/src/telemetry/logger"),
+    ...load<Pick<SharedLibrary, "initMetrics">>("shared/src/telemetry/registry"),
+    ...load<Pick<SharedLibrary, "createServiceApp">>("shared/src/http/service-app"),
+    ...load<Pick<SharedLibrary, "listen">>("shared/src/http/run-service"),
+  };
   const log = shared.createLogger("metrics-probe", "silent");
   shared.initMetrics("metrics-probe");
   const app = shared.createServiceApp({ log, readiness: {}, routes: [] });

@@ -39,6 +39,46 @@ const serviceWings = readdirSync(join(root, "services"), { withFileTypes: true }
   .filter((d) => d.isDirectory() && existsSync(join(root, "services", d.name, "src")))
   .map((d) => d.name);
 
+// The no-catch-all rule is its own rule (no-restricted-syntax), so it is linted separately.
+const catchAllLint = new ESLint({
+  cwd: root,
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+  ruleFilter: ({ ruleId }) => ruleId === "no-restricted-syntax",
+});
+
+async function catchAllErrors(filePath: string, source: string): Promise<string[]> {
+  const [result] = await catchAllLint.lintText(source, { filePath: join(root, filePath) });
+  assert.deepEqual(result.messages.filter((m) => m.fatal), [], `${filePath} did not parse`);
+  return result.messages.filter((m) => m.ruleId === "no-restricted-syntax").map((m) => m.message);
+}
+
+describe("no catch-all index of services/shared/src (eslint.config.mjs, issue 15 item 3)", function () {
+  this.timeout(60_000);
+
+  it("when any file imports or re-exports services/shared/src itself, then ESLint refuses it; a module under it is fine", async () => {
+    const refused = [
+      ["services/backend/src/probe.ts", `import { x } from "../../shared/src";\nexport const y = x;\n`],
+      ["services/backend/src/routes/probe.ts", `import type { X } from "../../../shared/src/index";\nexport type Y = X;\n`],
+      ["services/websocket/test/probe.test.ts", `export * from "../../shared/src/index.ts";\n`],
+      ["services/notification/src/probe.ts", `export { x } from "../../shared/src";\n`],
+      ["test/faults/probe.ts", `export const m = import("../../services/shared/src");\n`],
+      ["scripts/probe.mjs", `import { x } from "../services/shared/src/index.js";\nexport const y = x;\n`],
+    ];
+    for (const [file, source] of refused) {
+      const errors = await catchAllErrors(file, source);
+      assert.equal(errors.length, 1, `${file}: ${source} should be refused, got ${JSON.stringify(errors)}`);
+      assert.match(errors[0], /no catch-all index/);
+    }
+    for (const specifier of ["../../shared/src/contracts", "../../shared/src/http/errors", "../../shared/src/topology", "../../shared/src-extras", "./shared/srcs"]) {
+      assert.deepEqual(await catchAllErrors("services/backend/src/probe.ts", `import { x } from "${specifier}";\nexport const y = x;\n`), [], specifier);
+    }
+  });
+
+  it("when the repository is read, then services/shared/src has no index file", () => {
+    for (const name of ["index.ts", "index.js", "index.mts"]) assert.equal(existsSync(join(root, "services", "shared", "src", name)), false, name);
+  });
+});
+
 describe("import boundaries (eslint.config.mjs)", function () {
   this.timeout(60_000);
 
@@ -84,7 +124,7 @@ describe("import boundaries (eslint.config.mjs)", function () {
       const other = wing === "backend" ? "websocket" : "backend";
       await assertRefused(`services/${wing}/src/probe.ts`, `../../${other}/src/config`, /one service's src never imports another's/);
       await assertRefused(`services/${wing}/src/deep/er/probe.ts`, `../../../../${other}/src`, /one service's src never imports another's/);
-      if (wing !== "shared") await assertAllowed(`services/${wing}/src/probe.ts`, "../../shared/src");
+      if (wing !== "shared") await assertAllowed(`services/${wing}/src/probe.ts`, "../../shared/src/http/errors");
       await assertAllowed(`services/${wing}/src/deep/probe.ts`, "../config");
     }
     // A service's own tests may start another service in-process.

@@ -1,18 +1,13 @@
 import { join } from "node:path";
-import {
-  createDaprClient,
-  createLogger,
-  createServiceApp,
-  databaseReadiness,
-  initMetrics,
-  JWT_SECRET_NAME,
-  listen,
-  openServiceDatabase,
-  readSecret,
-  sidecarReadiness,
-  TokenService,
-  type RunningService,
-} from "../../shared/src";
+import { createDaprClient, sidecarReadiness } from "../../shared/src/dapr/sidecar";
+import { createLogger } from "../../shared/src/telemetry/logger";
+import { createServiceApp } from "../../shared/src/http/service-app";
+import { databaseReadiness } from "../../shared/src/db/pool";
+import { initMetrics } from "../../shared/src/telemetry/registry";
+import { JWT_SECRET_NAME, TokenService } from "../../shared/src/auth/tokens";
+import { listen, type RunningService } from "../../shared/src/http/run-service";
+import { openServiceDatabase } from "../../shared/src/db/service-database";
+import { readSecret } from "../../shared/src/dapr/secrets";
 import type { BackendConfig } from "./config";
 import { AuthThrottle } from "./data/auth-throttle";
 import { PasswordHashQueue } from "./domain/password-hash-queue";

@@ -1,4 +1,4 @@
-import { runServiceMain } from "../../shared/src";
+import { runServiceMain } from "../../shared/src/http/service-main";
 import { start } from "./backend-service";
 import { backendConfigSchema } from "./config";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
-import { TokenService } from "../../shared/src";
+import { TokenService } from "../../shared/src/auth/tokens";
 import { addressKey } from "../../shared/src/http/client-address";
 import { stopTestDatabases } from "../../testing/database";
 import { HashQueueFull, PasswordHashQueue } from "../src/domain/password-hash-queue";

@@ -1,5 +1,6 @@
 import pg from "pg";
-import { loadConfig, type RunningService } from "../../shared/src";
+import { loadConfig } from "../../shared/src/config";
+import type { RunningService } from "../../shared/src/http/run-service";
 import { createTestDatabase, type TestDatabase } from "../../testing/database";
 import { startRecordingSidecar, type RecordingSidecar } from "../../testing/recording-sidecar";
 import { backendConfigSchema } from "../src/config";

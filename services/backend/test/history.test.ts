@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { loadConfig, makeEvent, type RunningService } from "../../shared/src";
+import { loadConfig } from "../../shared/src/config";
+import { makeEvent } from "../../shared/src/contracts";
+import type { RunningService } from "../../shared/src/http/run-service";
 import { eventProcessorConfigSchema } from "../../event-processor/src/config";
 import { start as startEventProcessor } from "../../event-processor/src/event-processor-service";
 import { notificationConfigSchema } from "../../notification/src/config";

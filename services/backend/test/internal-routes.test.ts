@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { TaskCreated, TaskSchema } from "../../shared/src";
+import { TaskCreated, TaskSchema } from "../../shared/src/contracts";
 import { stopTestDatabases } from "../../testing/database";
 import { BackendHarness } from "./backend-harness";
 

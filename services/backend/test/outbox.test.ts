@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { AnyEvent, schemaOfTopic, topicFor, type RunningService, type Topic } from "../../shared/src";
+import { AnyEvent, schemaOfTopic, topicFor } from "../../shared/src/contracts";
+import type { RunningService } from "../../shared/src/http/run-service";
+import type { Topic } from "../../shared/src/topology";
 import { registry } from "../../shared/src/telemetry/registry";
 import { stopTestDatabases } from "../../testing/database";
 import type { RecordedPublish } from "../../testing/recording-sidecar";

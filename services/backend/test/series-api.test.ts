@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TaskCompleted, TaskSchema } from "../../shared/src";
+import { TaskCompleted, TaskSchema } from "../../shared/src/contracts";
 import { stopTestDatabases } from "../../testing/database";
 import { BackendHarness } from "./backend-harness";
 

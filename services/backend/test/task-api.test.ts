@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { TaskSchema, TokenService } from "../../shared/src";
+import { TaskSchema } from "../../shared/src/contracts";
+import { TokenService } from "../../shared/src/auth/tokens";
 import { stopTestDatabases } from "../../testing/database";
 import { BackendHarness } from "./backend-harness";
 

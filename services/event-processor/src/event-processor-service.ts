@@ -1,16 +1,13 @@
 import { join } from "node:path";
-import {
-  createLogger,
-  createServiceApp,
-  databaseReadiness,
-  initMetrics,
-  listen,
-  openServiceDatabase,
-  JWT_SECRET_NAME,
-  readSecret,
-  sidecarReadiness,
-  type RunningService,
-} from "../../shared/src";
+import { createLogger } from "../../shared/src/telemetry/logger";
+import { createServiceApp } from "../../shared/src/http/service-app";
+import { databaseReadiness } from "../../shared/src/db/pool";
+import { initMetrics } from "../../shared/src/telemetry/registry";
+import { listen, type RunningService } from "../../shared/src/http/run-service";
+import { openServiceDatabase } from "../../shared/src/db/service-database";
+import { JWT_SECRET_NAME } from "../../shared/src/auth/tokens";
+import { readSecret } from "../../shared/src/dapr/secrets";
+import { sidecarReadiness } from "../../shared/src/dapr/sidecar";
 import { SCHEMA, type EventProcessorConfig } from "./config";
 import { AccountErasureConsumer } from "./consumers/account-erasure-consumer";
 import { AuditConsumer } from "./consumers/audit-consumer";

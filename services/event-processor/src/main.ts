@@ -1,4 +1,4 @@
-import { runServiceMain } from "../../shared/src";
+import { runServiceMain } from "../../shared/src/http/service-main";
 import { eventProcessorConfigSchema } from "./config";
 import { APP_ID, start } from "./event-processor-service";
 

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { app, baseConfigSchema } from "../../shared/src";
+import { app } from "../../shared/src/topology";
+import { baseConfigSchema } from "../../shared/src/config";
 
 // From services/frontend/src (tsx) or services/dist/frontend/src (compiled), the build is in services/frontend/web-dist.
 const defaultWebRoot = join(__dirname, __dirname.includes(`${join("dist", "frontend")}`) ? "../../../frontend/web-dist" : "../web-dist");

@@ -1,7 +1,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import express, { Router } from "express";
-import { createLogger, createServiceApp, initMetrics, listen, type RunningService } from "../../shared/src";
+import { createLogger } from "../../shared/src/telemetry/logger";
+import { createServiceApp } from "../../shared/src/http/service-app";
+import { initMetrics } from "../../shared/src/telemetry/registry";
+import { listen, type RunningService } from "../../shared/src/http/run-service";
 import type { FrontendConfig } from "./config";
 
 

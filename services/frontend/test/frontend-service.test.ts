@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { start } from "../src/frontend-service";
-import type { RunningService } from "../../shared/src";
+import type { RunningService } from "../../shared/src/http/run-service";
 
 describe("frontend service", () => {
   let service: RunningService;

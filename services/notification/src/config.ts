@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { app, baseConfigSchema, databaseConfigSchema } from "../../shared/src";
+import { app } from "../../shared/src/topology";
+import { baseConfigSchema, databaseConfigSchema } from "../../shared/src/config";
 
 export const notificationConfigSchema = baseConfigSchema.extend({
   ...databaseConfigSchema.shape,

@@ -1,5 +1,7 @@
 import type pg from "pg";
-import { oncePerEvent, type AccountEvent, type JobsClient } from "../../shared/src";
+import { oncePerEvent } from "../../shared/src/db/idempotency";
+import type { AccountEvent } from "../../shared/src/contracts";
+import type { JobsClient } from "../../shared/src/dapr/jobs";
 import { jobNameFor } from "./domain/job-schedule";
 
 export const ACCOUNT_ERASURE_CONSUMER = "reminder-scheduler-account-erasure";

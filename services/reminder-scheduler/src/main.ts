@@ -1,4 +1,4 @@
-import { runServiceMain } from "../../shared/src";
+import { runServiceMain } from "../../shared/src/http/service-main";
 import { configSchema } from "./config";
 import { start } from "./reminder-scheduler-service";
 

@@ -1,16 +1,13 @@
 import type pg from "pg";
 import type { DaprClient } from "@dapr/dapr";
-import {
-  inTransaction,
-  makeEvent,
-  oncePerEvent,
-  publishEvent,
-  type HandleOutcome,
-  type JobsClient,
-  type Logger,
-  type ReminderEvent,
-  type SidecarAddress,
-} from "../../shared/src";
+import { inTransaction } from "../../shared/src/db/pool";
+import { makeEvent, type ReminderEvent } from "../../shared/src/contracts";
+import { oncePerEvent } from "../../shared/src/db/idempotency";
+import { publishEvent } from "../../shared/src/dapr/publisher";
+import type { HandleOutcome } from "../../shared/src/dapr/subscription-handler";
+import type { JobsClient } from "../../shared/src/dapr/jobs";
+import type { Logger } from "../../shared/src/telemetry/logger";
+import type { SidecarAddress } from "../../shared/src/dapr/sidecar";
 import { reminderLateness, remindersCancelled, remindersFired, remindersScheduled } from "../../shared/src/telemetry/reminder-metrics";
 import { dueTimeFor, jobNameFor, readJobData, reminderDueEventId, sweepDueTime, type JobData } from "./domain/job-schedule";
 import { decideFiring, onCancelled, onScheduled, preCheckFiring, type FiringDecision } from "./domain/reminder-state";

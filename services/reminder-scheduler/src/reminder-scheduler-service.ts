@@ -1,16 +1,12 @@
 import { join } from "node:path";
-import {
-  createDaprClient,
-  createLogger,
-  createServiceApp,
-  databaseReadiness,
-  initMetrics,
-  JobsClient,
-  listen,
-  openServiceDatabase,
-  sidecarReadiness,
-  type RunningService,
-} from "../../shared/src";
+import { createDaprClient, sidecarReadiness } from "../../shared/src/dapr/sidecar";
+import { createLogger } from "../../shared/src/telemetry/logger";
+import { createServiceApp } from "../../shared/src/http/service-app";
+import { databaseReadiness } from "../../shared/src/db/pool";
+import { initMetrics } from "../../shared/src/telemetry/registry";
+import { JobsClient } from "../../shared/src/dapr/jobs";
+import { listen, type RunningService } from "../../shared/src/http/run-service";
+import { openServiceDatabase } from "../../shared/src/db/service-database";
 import type { ReminderSchedulerConfig } from "./config";
 import { ReminderJobs } from "./reminder-jobs";
 import { jobCallbackRouter } from "./routes/job-callback";

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { invokeService, TaskSchema, type SidecarAddress } from "../../shared/src";
+import { invokeService } from "../../shared/src/dapr/invoke";
+import { TaskSchema } from "../../shared/src/contracts";
+import type { SidecarAddress } from "../../shared/src/dapr/sidecar";
 import type { TaskFacts } from "./domain/reminder-state";
 
 const InternalTaskResponse = z.object({ task: TaskSchema.pick({ status: true, remindAt: true, title: true }) });

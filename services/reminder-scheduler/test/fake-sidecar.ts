@@ -1,7 +1,7 @@
 import express from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AnyEvent, Task } from "../../shared/src";
+import type { AnyEvent, Task } from "../../shared/src/contracts";
 
 export interface ScheduledJob {
   name: string;

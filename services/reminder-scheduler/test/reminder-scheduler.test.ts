@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { makeEvent, type RunningService, type Task } from "../../shared/src";
+import { makeEvent, type Task } from "../../shared/src/contracts";
+import type { RunningService } from "../../shared/src/http/run-service";
 import { createTestDatabase, type TestDatabase } from "../../testing/database";
 import { configSchema } from "../src/config";
 import { start } from "../src/reminder-scheduler-service";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Router } from "express";
 import pg from "pg";
-import { createServiceApp, listen, type RunningService } from "../src";
+import { createServiceApp } from "../src/http/service-app";
+import { listen, type RunningService } from "../src/http/run-service";
 import { createLogger } from "../src/telemetry/logger";
 import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../testing/database";
 

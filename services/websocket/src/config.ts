@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { app, baseConfigSchema } from "../../shared/src";
+import { app } from "../../shared/src/topology";
+import { baseConfigSchema } from "../../shared/src/config";
 
 export const configSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(app("websocket").port),

@@ -1,14 +1,10 @@
-import {
-  createLogger,
-  createServiceApp,
-  initMetrics,
-  JWT_SECRET_NAME,
-  listen,
-  readSecret,
-  sidecarReadiness,
-  TokenService,
-  type RunningService,
-} from "../../shared/src";
+import { createLogger } from "../../shared/src/telemetry/logger";
+import { createServiceApp } from "../../shared/src/http/service-app";
+import { initMetrics } from "../../shared/src/telemetry/registry";
+import { JWT_SECRET_NAME, TokenService } from "../../shared/src/auth/tokens";
+import { listen, type RunningService } from "../../shared/src/http/run-service";
+import { readSecret } from "../../shared/src/dapr/secrets";
+import { sidecarReadiness } from "../../shared/src/dapr/sidecar";
 import type { WebsocketConfig } from "./config";
 import { SocketHub } from "./live/socket-hub";
 import { attachUpgradeHandler } from "./live/upgrade-handler";

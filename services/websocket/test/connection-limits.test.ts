@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
-import { JWT_SECRET_NAME, TokenService, type RunningService } from "../../shared/src";
+import { JWT_SECRET_NAME, TokenService } from "../../shared/src/auth/tokens";
+import type { RunningService } from "../../shared/src/http/run-service";
 import { startRecordingSidecar, type RecordingSidecar } from "../../testing/recording-sidecar";
 import { configSchema } from "../src/config";
 import { CLOSE_POLICY_VIOLATION, CLOSE_TOO_MANY_CONNECTIONS } from "../src/live/socket-hub";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { makeEvent, WebSocketFrame, type Task } from "../../shared/src";
+import { makeEvent, WebSocketFrame, type Task } from "../../shared/src/contracts";
 import { ConnectionRegistry } from "../src/domain/connection-registry";
 import { frameFor, planDelivery } from "../src/domain/frames";
 import { RecentEventIds } from "../src/domain/recent-event-ids";

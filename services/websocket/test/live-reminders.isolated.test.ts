@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
-import { WebSocketFrame, type Task } from "../../shared/src";
+import { WebSocketFrame, type Task } from "../../shared/src/contracts";
 import { startLocalRuntime, type LocalRuntime } from "../../runtime/src/local-runtime";
 import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../testing/database";
 

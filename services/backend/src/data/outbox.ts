@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { AnyEvent } from "../../../shared/src";
+import type { AnyEvent } from "../../../shared/src/contracts";
 
 type Db = pg.Pool | pg.PoolClient;
 

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { HttpError } from "../../../shared/src";
+import { HttpError } from "../../../shared/src/http/errors";
 
 /**
  * Refuses a new task once the user holds `limit` tasks (pending and completed alike: both are rows), so

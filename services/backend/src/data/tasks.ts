@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { AnyEvent, Task } from "../../../shared/src";
+import type { AnyEvent, Task } from "../../../shared/src/contracts";
 import { synced, type TaskRecord } from "../domain/task-record";
 import type { ListCursor } from "../domain/list-cursor";
 import type { ListTasksInput, SortKey } from "../domain/task-input";

@@ -1,6 +1,8 @@
 import type pg from "pg";
 import type { DaprClient } from "@dapr/dapr";
-import { publishEvent, type AnyEvent, type Logger } from "../../../shared/src";
+import { publishEvent } from "../../../shared/src/dapr/publisher";
+import type { AnyEvent } from "../../../shared/src/contracts";
+import type { Logger } from "../../../shared/src/telemetry/logger";
 import { outboxOldestUnsentAge, outboxUnsent } from "../../../shared/src/telemetry/outbox-metrics";
 import { deleteOldTombstones } from "../data/change-feed";
 import { deleteExpiredKeys } from "../data/idempotency-keys";

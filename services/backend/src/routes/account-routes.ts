@@ -1,7 +1,11 @@
 import { Router } from "express";
 import type pg from "pg";
 import { z } from "zod";
-import { currentUser, HttpError, inTransaction, makeEvent, notFound, parse, requireUser, storableText, type TokenService } from "../../../shared/src";
+import { currentUser, requireUser } from "../../../shared/src/auth/require-user";
+import { HttpError, notFound, parse } from "../../../shared/src/http/errors";
+import { inTransaction } from "../../../shared/src/db/pool";
+import { makeEvent, storableText } from "../../../shared/src/contracts";
+import type { TokenService } from "../../../shared/src/auth/tokens";
 import { eraseUser, lockUser } from "../data/accounts";
 import { appendToOutbox } from "../data/outbox";
 import { findPasswordHashOf } from "../data/users";

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { badRequest, HttpError } from "../../../shared/src";
+import { badRequest, HttpError } from "../../../shared/src/http/errors";
 import { changesAfter, TOMBSTONE_RETENTION_DAYS } from "../data/change-feed";
 import { decodeFeedCursor, encodeFeedCursor } from "../domain/feed-cursor";
 import type { ListTasksInput } from "../domain/task-input";

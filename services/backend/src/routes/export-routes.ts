@@ -1,7 +1,11 @@
 import { Router, type Response } from "express";
 import type pg from "pg";
 import { z } from "zod";
-import { currentUser, HttpError, invokeService, notFound, requireUser, type SidecarAddress, type TokenService } from "../../../shared/src";
+import { currentUser, requireUser } from "../../../shared/src/auth/require-user";
+import { HttpError, notFound } from "../../../shared/src/http/errors";
+import { invokeService } from "../../../shared/src/dapr/invoke";
+import type { SidecarAddress } from "../../../shared/src/dapr/sidecar";
+import type { TokenService } from "../../../shared/src/auth/tokens";
 import { tasksPage } from "../data/tasks";
 import { findUserById } from "../data/users";
 

@@ -1,19 +1,12 @@
 import { Router } from "express";
 import type pg from "pg";
 import { z } from "zod";
-import {
-  currentUser,
-  historyItemOf,
-  HttpError,
-  invokeService,
-  notFound,
-  orderHistory,
-  requireUser,
-  TaskEvent,
-  type HistoryItem,
-  type SidecarAddress,
-  type TokenService,
-} from "../../../shared/src";
+import { currentUser, requireUser } from "../../../shared/src/auth/require-user";
+import { historyItemOf, orderHistory, TaskEvent, type HistoryItem } from "../../../shared/src/contracts";
+import { HttpError, notFound } from "../../../shared/src/http/errors";
+import { invokeService } from "../../../shared/src/dapr/invoke";
+import type { SidecarAddress } from "../../../shared/src/dapr/sidecar";
+import type { TokenService } from "../../../shared/src/auth/tokens";
 import { outboxTaskEvents } from "../data/outbox";
 import { findTask } from "../data/tasks";
 import { taskIdOf } from "./task-id";

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import type pg from "pg";
 import { z } from "zod";
-import { currentUser, HttpError, parse, unauthorized } from "../../../shared/src";
+import { currentUser } from "../../../shared/src/auth/require-user";
+import { HttpError, parse, unauthorized } from "../../../shared/src/http/errors";
 import { claimKey, releaseKey, storeAnswer, type StoredAnswer } from "../data/idempotency-keys";
 
 /** How long a first answer is replayed to retries of its request. */

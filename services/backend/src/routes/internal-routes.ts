@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type pg from "pg";
-import { notFound, parse } from "../../../shared/src";
+import { notFound, parse } from "../../../shared/src/http/errors";
 import { findTask } from "../data/tasks";
 import { NextOccurrenceBody } from "../domain/task-input";
 import type { TaskCommands } from "../task-commands";

@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import { tooManyRequests } from "../../../shared/src";
+import { tooManyRequests } from "../../../shared/src/http/errors";
 import { clientAddress } from "../../../shared/src/http/client-address";
 import type { AuthThrottle } from "../data/auth-throttle";
 import { HashQueueFull, type PasswordHashQueue } from "../domain/password-hash-queue";

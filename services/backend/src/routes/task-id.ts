@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import { badRequest, notFound } from "../../../shared/src";
+import { badRequest, notFound } from "../../../shared/src/http/errors";
 import { parseIfMatch, type IfMatch } from "../domain/if-match";
 import { TaskIdParams } from "../domain/task-input";
 

@@ -1,6 +1,9 @@
 import { Router, type Response } from "express";
 import type pg from "pg";
-import { badRequest, currentUser, notFound, parse, requireUser, type Task, type TokenService } from "../../../shared/src";
+import { badRequest, notFound, parse } from "../../../shared/src/http/errors";
+import { currentUser, requireUser } from "../../../shared/src/auth/require-user";
+import type { Task } from "../../../shared/src/contracts";
+import type { TokenService } from "../../../shared/src/auth/tokens";
 import { ensureTaskQuota } from "../data/task-quota";
 import { findTask, listTasks, sortValueOf } from "../data/tasks";
 import { etagOf } from "../domain/if-match";

@@ -1,4 +1,5 @@
-import { invokeService, type SidecarAddress } from "../../../shared/src";
+import { invokeService } from "../../../shared/src/dapr/invoke";
+import type { SidecarAddress } from "../../../shared/src/dapr/sidecar";
 
 export type NextOccurrenceResult = "created" | "existed" | "gone" | "task-not-completed";
 

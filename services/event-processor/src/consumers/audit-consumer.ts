@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { oncePerEvent, type TaskEvent } from "../../../shared/src";
+import { oncePerEvent } from "../../../shared/src/db/idempotency";
+import type { TaskEvent } from "../../../shared/src/contracts";
 import { auditEntryOf } from "../domain/audit-entry";
 import { insertAuditEntry } from "../data/audit-store";
 

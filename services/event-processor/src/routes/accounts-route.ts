@@ -1,5 +1,7 @@
 import { Router } from "express";
-import { AccountEvent, subscriptionHandler, type Logger } from "../../../shared/src";
+import { AccountEvent } from "../../../shared/src/contracts";
+import { subscriptionHandler } from "../../../shared/src/dapr/subscription-handler";
+import type { Logger } from "../../../shared/src/telemetry/logger";
 import { subscriptionRoute, topics } from "../../../shared/src/topology";
 import { ACCOUNT_ERASURE_CONSUMER, type AccountErasureConsumer } from "../consumers/account-erasure-consumer";
 

@@ -1,6 +1,9 @@
 import { Router, type RequestHandler } from "express";
 import { z } from "zod";
-import { HttpError, parse, PUBSUB_NAME, sidecarUrl, unauthorized, type Logger, type SidecarAddress } from "../../../shared/src";
+import { HttpError, parse, unauthorized } from "../../../shared/src/http/errors";
+import { PUBSUB_NAME } from "../../../shared/src/topology";
+import { sidecarUrl, type SidecarAddress } from "../../../shared/src/dapr/sidecar";
+import type { Logger } from "../../../shared/src/telemetry/logger";
 import { deadLettersReplayed, eventsDeadLettered } from "../../../shared/src/telemetry/dead-letter-metrics";
 import { deadLetterOf } from "../domain/dead-letter";
 import { isOperatorToken } from "../operator/operator-token";

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { notFound, parse } from "../../../shared/src";
+import { notFound, parse } from "../../../shared/src/http/errors";
 import { historyOfTasks, taskHistory } from "../data/audit-store";
 import type pg from "pg";
 

@@ -1,5 +1,7 @@
 import { Router } from "express";
-import { subscriptionHandler, TaskEvent, type Logger } from "../../../shared/src";
+import { subscriptionHandler } from "../../../shared/src/dapr/subscription-handler";
+import { TaskEvent } from "../../../shared/src/contracts";
+import type { Logger } from "../../../shared/src/telemetry/logger";
 import { subscriptionRoute, topics } from "../../../shared/src/topology";
 import type { AuditConsumer } from "../consumers/audit-consumer";
 import type { RecurringTaskConsumer } from "../consumers/recurring-task-consumer";

@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { oncePerEvent, type AccountEvent } from "../../../shared/src";
+import { oncePerEvent } from "../../../shared/src/db/idempotency";
+import type { AccountEvent } from "../../../shared/src/contracts";
 
 export const ACCOUNT_ERASURE_CONSUMER = "notification-account-erasure";
 

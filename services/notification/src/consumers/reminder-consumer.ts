@@ -1,6 +1,10 @@
 import type pg from "pg";
 import type { DaprClient } from "@dapr/dapr";
-import { inTransaction, makeEvent, oncePerEvent, publishEvent, type EventOf, type Logger, type ReminderEvent } from "../../../shared/src";
+import { inTransaction } from "../../../shared/src/db/pool";
+import { makeEvent, type EventOf, type ReminderEvent } from "../../../shared/src/contracts";
+import { oncePerEvent } from "../../../shared/src/db/idempotency";
+import { publishEvent } from "../../../shared/src/dapr/publisher";
+import type { Logger } from "../../../shared/src/telemetry/logger";
 import { notificationsSent } from "../../../shared/src/telemetry/notification-metrics";
 import { notificationOfReminder, type Notification } from "../domain/notification";
 import { isErased } from "./account-erasure-consumer";

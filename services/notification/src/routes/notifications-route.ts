@@ -1,7 +1,9 @@
 import { Router } from "express";
 import { z } from "zod";
 import type pg from "pg";
-import { badRequest, currentUser, notFound, parse, requireUser, type TokenService } from "../../../shared/src";
+import { badRequest, notFound, parse } from "../../../shared/src/http/errors";
+import { currentUser, requireUser } from "../../../shared/src/auth/require-user";
+import type { TokenService } from "../../../shared/src/auth/tokens";
 import { notificationsRead } from "../../../shared/src/telemetry/notification-metrics";
 import { decodeCursor, encodeCursor, type Notification } from "../domain/notification";
 import { listNotifications, markAllRead, markRead, unreadCount } from "../data/notification-store";

@@ -1,6 +1,8 @@
 import { Router } from "express";
 import type pg from "pg";
-import { AccountEvent, ReminderEvent, subscriptionHandler, type Logger } from "../../../shared/src";
+import { AccountEvent, ReminderEvent } from "../../../shared/src/contracts";
+import { subscriptionHandler } from "../../../shared/src/dapr/subscription-handler";
+import type { Logger } from "../../../shared/src/telemetry/logger";
 import { subscriptionRoute, topics } from "../../../shared/src/topology";
 import { ACCOUNT_ERASURE_CONSUMER, eraseAccount } from "../consumers/account-erasure-consumer";
 import { NOTIFICATION_CONSUMER, type ReminderConsumer } from "../consumers/reminder-consumer";

@@ -1,4 +1,4 @@
-import type { Logger } from "../../../shared/src";
+import type { Logger } from "../../../shared/src/telemetry/logger";
 import { notificationsSent } from "../../../shared/src/telemetry/notification-metrics";
 import type { Notification } from "../domain/notification";
 

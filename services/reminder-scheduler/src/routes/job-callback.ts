@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { parse } from "../../../shared/src";
+import { parse } from "../../../shared/src/http/errors";
 import type { ReminderJobs } from "../reminder-jobs";
 
 const Params = z.object({ taskId: z.uuid() });

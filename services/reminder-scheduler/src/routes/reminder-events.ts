@@ -1,6 +1,9 @@
 import { Router } from "express";
 import type pg from "pg";
-import { AccountEvent, ReminderEvent, subscriptionHandler, type JobsClient, type Logger } from "../../../shared/src";
+import { AccountEvent, ReminderEvent } from "../../../shared/src/contracts";
+import { subscriptionHandler } from "../../../shared/src/dapr/subscription-handler";
+import type { JobsClient } from "../../../shared/src/dapr/jobs";
+import type { Logger } from "../../../shared/src/telemetry/logger";
 import { subscriptionRoute, topics } from "../../../shared/src/topology";
 import { ACCOUNT_ERASURE_CONSUMER, eraseAccount } from "../account-erasure";
 import { CONSUMER, type ReminderJobs } from "../reminder-jobs";

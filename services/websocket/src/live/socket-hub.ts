@@ -1,5 +1,7 @@
 import type { WebSocket } from "ws";
-import type { AnyEvent, AuthUser, Logger, ReplayFrame } from "../../../shared/src";
+import type { AnyEvent, ReplayFrame } from "../../../shared/src/contracts";
+import type { AuthUser } from "../../../shared/src/auth/tokens";
+import type { Logger } from "../../../shared/src/telemetry/logger";
 import { websocketClientsDropped, websocketConnections, websocketFramesSent } from "../../../shared/src/telemetry/websocket-metrics";
 import { ConnectionRegistry } from "../domain/connection-registry";
 import { planDelivery } from "../domain/frames";

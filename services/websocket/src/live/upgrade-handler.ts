@@ -1,7 +1,9 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import { errorBody, type Logger, type TokenService } from "../../../shared/src";
+import { errorBody } from "../../../shared/src/http/errors";
+import type { Logger } from "../../../shared/src/telemetry/logger";
+import type { TokenService } from "../../../shared/src/auth/tokens";
 import { websocketUpgradesRejected } from "../../../shared/src/telemetry/websocket-metrics";
 import { replayRequestOf } from "../domain/replay-request";
 import { BEARER_PROTOCOL, pathOf, tokenOfUpgrade } from "../domain/upgrade-token";

@@ -1,5 +1,8 @@
 import { Router } from "express";
-import { schemaOfTopic, subscriptionHandler, subscriptions, type Logger, type Topic } from "../../../shared/src";
+import { schemaOfTopic } from "../../../shared/src/contracts";
+import { subscriptionHandler } from "../../../shared/src/dapr/subscription-handler";
+import { subscriptions, type Topic } from "../../../shared/src/topology";
+import type { Logger } from "../../../shared/src/telemetry/logger";
 import type { SocketHub } from "../live/socket-hub";
 
 export const CONSUMER = "websocket";
