@@ -39,26 +39,34 @@ function checkSeries(rec: TaskRecord): void {
   }
 }
 
-/** A new task: pending, version 1, the first of its own series. */
-export function newTask(input: CreateTaskInput, ids: { id: string; userId: string }, now: Date): TaskRecord {
+/** The content a new task and a next occurrence both start from. */
+type TaskContent = Pick<Task, "userId" | "title" | "description" | "priority" | "tags" | "dueAt" | "remindAt" | "recurrence">;
+
+/** A task as it is born: pending, version 1, created and updated now. */
+function pendingTask(id: string, content: TaskContent, now: Date): Task {
   const at = now.toISOString();
-  const task: Task = {
-    id: ids.id,
-    userId: ids.userId,
-    title: input.title,
-    description: input.description,
+  return {
+    id,
+    userId: content.userId,
+    title: content.title,
+    description: content.description,
     status: "pending",
-    priority: input.priority,
-    tags: input.tags,
-    dueAt: input.dueAt,
-    remindAt: input.remindAt,
-    recurrence: input.recurrence,
+    priority: content.priority,
+    tags: content.tags,
+    dueAt: content.dueAt,
+    remindAt: content.remindAt,
+    recurrence: content.recurrence,
     createdAt: at,
     updatedAt: at,
     completedAt: null,
     version: 1,
   };
-  const start = input.dueAt ?? at;
+}
+
+/** A new task: pending, version 1, the first of its own series. */
+export function newTask(input: CreateTaskInput, ids: { id: string; userId: string }, now: Date): TaskRecord {
+  const task = pendingTask(ids.id, { ...input, userId: ids.userId }, now);
+  const start = input.dueAt ?? task.createdAt;
   const rec = synced({ task, seriesId: ids.id, seriesIndex: 1, seriesStart: start, seriesSlot: start, timeZone: input.timeZone, seriesEnded: false, parentTaskId: null });
   checkSeries(rec);
   return rec;
@@ -69,25 +77,8 @@ export function newTask(input: CreateTaskInput, ids: { id: string; userId: strin
  * by the event, so the parent need not exist any more), next position, new due time.
  */
 export function nextOccurrence(input: NextOccurrenceInput, id: string, now: Date): TaskRecord {
-  const at = now.toISOString();
-  const task: Task = {
-    id,
-    userId: input.userId,
-    title: input.title,
-    description: input.description,
-    status: "pending",
-    priority: input.priority,
-    tags: input.tags,
-    dueAt: input.dueAt,
-    remindAt: input.remindAt,
-    recurrence: input.recurrence,
-    createdAt: at,
-    updatedAt: at,
-    completedAt: null,
-    version: 1,
-  };
   return synced({
-    task,
+    task: pendingTask(id, input, now),
     seriesId: input.seriesId,
     seriesIndex: input.seriesIndex,
     seriesStart: input.seriesStart,
