@@ -74,7 +74,7 @@ describe("services/Dockerfile", () => {
         }
         assert.equal(readFileSync(join(out, "dist", "main.js"), "utf8"), `require("./${service}/src/main.js");\n`);
         assert.ok(existsSync(join(out, "dist", service, "src", "main.js")));
-        assert.ok(existsSync(join(out, "dist", "shared", "src", "index.js")));
+        assert.ok(existsSync(join(out, "dist", "shared", "src", "topology.js")), "the shared library ships beside the service");
         assert.ok(!existsSync(join(out, "dist", ".tsbuildinfo")));
         if (service === "backend") assert.ok(existsSync(join(out, "dist", "backend", "src", "migrations")), "compiled migrations ship");
         if (service === "frontend") {
