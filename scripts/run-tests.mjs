@@ -32,8 +32,11 @@ const suites = [...(shared.length ? [{ name: "unit+integration", files: shared }
 const tmp = mkdtempSync(join(tmpdir(), "todo-tests-"));
 let passed = 0;
 let failed = 0;
+const failures = [];
+const started = Date.now();
 for (const [i, suite] of suites.entries()) {
   const summary = join(tmp, `${i}.json`);
+  const suiteStarted = Date.now();
   console.log(`\n=== ${suite.name}`);
   const res = spawnSync(
     process.execPath,
@@ -44,11 +47,19 @@ for (const [i, suite] of suites.entries()) {
     const s = JSON.parse(readFileSync(summary, "utf8"));
     passed += s.passed;
     failed += s.failed;
-    if (res.status !== 0 && s.failed === 0) failed += 1; // crashed after the run (e.g. in an after hook)
+    for (const f of s.failures ?? []) failures.push(`${suite.name}: ${f.title}\n      ${f.error}`);
+    if (res.status !== 0 && s.failed === 0) {
+      failed += 1; // crashed after the run (e.g. in an after hook)
+      failures.push(`${suite.name}: exited ${res.status ?? res.signal} after its tests`);
+    }
   } else {
     console.error(`suite ${suite.name} did not run to the end (exit ${res.status ?? res.signal})`);
     failed += 1;
+    failures.push(`${suite.name}: did not run to the end (exit ${res.status ?? res.signal})`);
   }
+  console.log(`=== ${suite.name}: ${Math.round((Date.now() - suiteStarted) / 1000)} s`);
 }
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  - ${f}`).join("\n")}`);
+console.log(`\nall suites: ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
