@@ -24,56 +24,69 @@ const restrict = (files, patterns, ignores) => ({
 const serviceWings = readdirSync(join(import.meta.dirname, "services"), { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(import.meta.dirname, "services", d.name, "src")))
   .map((d) => d.name);
-// What the Pulumi program, the domain folders and the web app may take from the services tree: the
-// pure, zod-only pieces (no Express, pg, Dapr or jose behind them). The Pulumi program may also take
-// services/shared/src/dapr/resources (issue 14: the Dapr custom resources as plain objects built from
-// the topology, which the local runtime parses too); it is held as pure as the topology below, and
-// belongs with the contracts once they are a package of their own (issue 15 item 1).
-const pulumiShared = "shared/src/(contracts(/|$)|topology$|dapr/resources$)";
-const pulumiMessage =
-  "the Pulumi program takes from services/ only services/shared/src/topology, services/shared/src/contracts/** and services/shared/src/dapr/resources (pure, zod-only).";
+// services/contracts is a package (issue 15 item 1): everyone imports it by name, so a relative path into
+// it is refused everywhere (its own files import each other as ./<module>).
+const byName = {
+  regex: "^\\.{1,2}/(.*/)?contracts/src(/|$)|^(\\.\\./)+(services/)?contracts(/|$)",
+  message: "the contracts are a package: import them by name, @todo/contracts/<module>.",
+};
+// The root package (Pulumi program, scripts, tests, policy pack) never climbs into services/: it takes the
+// contracts by name, and the root tooling takes the few services modules it drives (the local runtime,
+// the backup CLI, the test database…) through package.json "imports" (#services/…), the one list of them.
+const rootToServices = {
+  regex: `${climb}services/`,
+  message: 'the root takes from services/ only by name: @todo/contracts/<module>, or a "#services/…" entry of package.json "imports".',
+};
+const pulumiToServices = {
+  regex: "^#services/",
+  message: "the Pulumi program takes from services/ only @todo/contracts/<module> (pure, zod-only): the #services/ entries are tooling.",
+};
+const noStacks = {
+  regex: `${climb}stacks(/|$)`,
+  message: "components are built by stacks, never the reverse: declare what both need in components/ (e.g. components/resource-spec.ts).",
+};
 
 const boundaries = [
-  restrict(["components/**/*.ts"], [
-    { regex: `${climb}stacks(/|$)`, message: "components are built by stacks, never the reverse: declare what both need in components/ (e.g. components/resource-spec.ts)." },
-    { regex: `${climb}services/(?!${pulumiShared})`, message: pulumiMessage },
-  ]),
-  restrict(["stacks/**/*.ts"], [
-    { regex: `${climb}services/(?!${pulumiShared})`, message: pulumiMessage },
-  ]),
+  restrict(["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.mjs"], [byName]),
+  restrict(["components/**/*.ts"], [noStacks, rootToServices, pulumiToServices, byName], ["components/**/test/**"]),
+  // Component tests may drive the tooling entries (a test database), never the stack program.
+  restrict(["components/**/test/**/*.ts"], [noStacks, rootToServices, byName]),
+  restrict(["stacks/**/*.ts"], [rootToServices, pulumiToServices, byName]),
   // The offline-stack runner lives in scripts/render/: tests import it from there, never the reverse.
-  restrict(["scripts/**/*.ts", "scripts/**/*.mjs"], [{ regex: `${climb}test(/|$)`, message: "scripts are tooling, tests are not a library: move what both need out of test/." }]),
+  restrict(["scripts/**/*.ts", "scripts/**/*.mjs"], [
+    { regex: `${climb}test(/|$)`, message: "scripts are tooling, tests are not a library: move what both need out of test/." },
+    rootToServices,
+    byName,
+  ]),
+  restrict(["test/**/*.ts", "policy/**/*.ts"], [rootToServices, byName]),
   ...serviceWings.map((wing) => {
     const others = serviceWings.filter((w) => w !== wing && w !== "shared");
     return restrict([`services/${wing}/src/**/*.ts`], [
-      { regex: `${climb}(${others.join("|")})/src(/|$)`, message: `one service's src never imports another's: share it through services/shared/src (contracts for data).` },
+      { regex: `${climb}(${others.join("|")})/src(/|$)`, message: `one service's src never imports another's: share it through services/shared/src, or @todo/contracts for data.` },
+      byName,
     ]);
   }),
-  // The web app is bundled for the browser: only the pure shared pieces, never the services' Node glue.
+  // The web app is bundled for the browser: only the pure pieces, never the services' Node glue.
   restrict(["services/frontend/web/**/*.ts", "services/frontend/web/**/*.tsx"], [
-    { regex: `${climb}(?!shared/src/(contracts|recurrence)(/|$))[\\w-]+/src(/|$)`, message: "the web app takes from services/ only services/shared/src/contracts/** and services/shared/src/recurrence/**." },
+    { regex: `${climb}(?!shared/src/recurrence(/|$))[\\w-]+/src(/|$)`, message: "the web app takes from services/ only @todo/contracts/<module> and services/shared/src/recurrence/**." },
+    byName,
   ]),
-  // Pure domain logic: zod, rrule, node:*, its own folder, and the pure shared pieces. `allowed` is a
-  // negative lookahead, so the pattern matches every specifier that is none of them.
+  // Pure domain logic: zod, rrule, node:*, its own folder, the contracts and the recurrence module.
+  // `allowed` is a negative lookahead, so the pattern matches every specifier that is none of them.
   restrict(["services/*/src/domain/**/*.ts"], [
     {
-      regex: "^(?!(zod|rrule)(/|$)|node:|\\./(?!.*\\.\\.)|(\\.\\./)+shared/src/(contracts|recurrence)(/|$)|(\\.\\./)+shared/src/topology$)",
-      message: "domain code imports only zod, rrule, node:*, files of its own domain folder, services/shared/src/contracts/**, services/shared/src/recurrence/** and services/shared/src/topology.",
+      regex: "^(?!(zod|rrule)(/|$)|node:|@todo/contracts/|\\./(?!.*\\.\\.)|(\\.\\./)+shared/src/recurrence(/|$))",
+      message: "domain code imports only zod, rrule, node:*, files of its own domain folder, @todo/contracts/<module> and services/shared/src/recurrence/**.",
     },
   ]),
   // What the domain folders, the Pulumi program and the web app are allowed must stay pure itself.
-  restrict(["services/shared/src/contracts/**/*.ts"], [
-    {
-      regex: "^(?!zod(/|$)|node:|\\./(?!.*\\.\\.)|\\.\\./topology$|\\.\\./recurrence(/|$))",
-      message: "contracts stay pure: zod, node:*, other contracts, ../topology and ../recurrence only.",
-    },
+  restrict(["services/contracts/src/**/*.ts"], [
+    { regex: "^(?!zod(/|$)|node:|\\./(?!.*\\.\\.))", message: "the contracts stay pure: zod, node:* and other contracts (./<module>) only." },
   ]),
-  restrict(["services/shared/src/topology.ts"], [{ regex: "^(?!zod(/|$)|node:|\\./contracts/)", message: "the topology stays pure: zod, node:* and contracts only." }]),
-  restrict(["services/shared/src/dapr/resources.ts"], [
-    { regex: "^(?!zod(/|$)|node:|\\.\\./topology$|\\.\\./contracts(/|$))", message: "the Dapr resource builders stay pure: zod, node:*, ../topology and ../contracts only." },
-  ]),
+  // Its own tests use it as everyone else does, by name.
+  restrict(["services/contracts/test/**/*.ts"], [{ regex: "^(\\.\\./)+src(/|$)", message: byName.message }, byName]),
   restrict(["services/shared/src/recurrence/**/*.ts"], [
-    { regex: "^(?!(zod|rrule)(/|$)|node:|\\./(?!.*\\.\\.)|\\.\\./contracts(/|$))", message: "recurrence stays pure: zod, rrule, node:*, its own folder and ../contracts only." },
+    { regex: "^(?!(zod|rrule)(/|$)|node:|\\./(?!.*\\.\\.)|@todo/contracts/)", message: "recurrence stays pure: zod, rrule, node:*, its own folder and @todo/contracts only." },
   ]),
 ];
 
@@ -91,7 +104,7 @@ const noSharedIndex = {
       "error",
       ...["ImportDeclaration", "ExportAllDeclaration", "ExportNamedDeclaration", "ImportExpression"].map((node) => ({
         selector: `${node}[source.value=${sharedIndexSource}]`,
-        message: "services/shared/src has no catch-all index: import the module that defines the name (e.g. services/shared/src/contracts, services/shared/src/http/errors).",
+        message: "services/shared/src has no catch-all index: import the module that defines the name (e.g. @todo/contracts/events, services/shared/src/http/errors).",
       })),
     ],
   },

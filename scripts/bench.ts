@@ -9,8 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { LocalRuntime } from "../services/runtime/src/local-runtime";
-import type { AppId } from "../services/shared/src/topology";
+import type { LocalRuntime } from "#services/local-runtime";
+import type { AppId } from "@todo/contracts/topology";
 import { signUpBenchUser } from "./bench/bench-api";
 import type { LoadResult } from "./bench/closed-loop-load";
 import { measureEventPipeline } from "./bench/event-pipeline";
@@ -95,7 +95,7 @@ async function measureCreateTask(runtime: LocalRuntime) {
 }
 
 /** The compiled runtime starts the compiled services (`services/dist/<id>/src/main.js`), as `npm start` does. */
-type RuntimeModule = typeof import("../services/runtime/src/local-runtime");
+type RuntimeModule = typeof import("#services/local-runtime");
 
 function loadRuntime(): RuntimeModule {
   const servicesDir = join(__dirname, "../services");

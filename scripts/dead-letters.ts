@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { signOperatorToken } from "../services/event-processor/src/operator/operator-token";
+import { signOperatorToken } from "#services/operator-token";
 
 const Args = z.discriminatedUnion("command", [
   z.object({ command: z.literal("list"), limit: z.coerce.number().int().min(1).max(500).default(50), url: z.url().optional() }),

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { AppId } from "../services/shared/src/topology";
+import type { AppId } from "@todo/contracts/topology";
 import { backupSettingsSchema } from "../components/backup/backup-settings";
 import type { ResourceSpec } from "../components/resource-spec";
 

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { join } from "node:path";
-import { apps, type AppId } from "../services/shared/src/topology";
+import { apps, type AppId } from "@todo/contracts/topology";
 import { TodoApp } from "../components/app/todo-app";
 import { ExistingCluster } from "../components/cluster/existing-cluster";
 import { deletedWithCluster } from "../components/cluster/in-cluster-lifecycle";

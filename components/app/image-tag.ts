@@ -10,7 +10,7 @@ import { join, relative, sep } from "node:path";
 /** Files at the root of `services/` that every image build reads. */
 export const SHARED_BUILD_FILES = ["Dockerfile", ".dockerignore", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json"];
 /** Folders every image build reads besides the service's own. */
-export const SHARED_BUILD_DIRS = ["shared"];
+export const SHARED_BUILD_DIRS = ["contracts", "shared"];
 /** Path segments that never reach an image (kept in step with services/.dockerignore). */
 export const EXCLUDED_SEGMENTS = new Set(["node_modules", "dist", "test", "web-dist", ".data", "coverage"]);
 

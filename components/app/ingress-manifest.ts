@@ -1,5 +1,5 @@
-import { apps } from "../../services/shared/src/topology";
-import { PART_OF } from "./workload-manifests";
+import { apps } from "@todo/contracts/topology";
+import { commonLabels } from "@todo/contracts/labels";
 
 export interface IngressOptions<Host = string> {
   namespace: string;
@@ -29,7 +29,7 @@ export function httpsRedirectMiddlewareManifest(o: { namespace: string; name: st
   return {
     apiVersion: "traefik.io/v1alpha1" as const,
     kind: "Middleware" as const,
-    metadata: { name: o.name, namespace: o.namespace, labels: { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" } },
+    metadata: { name: o.name, namespace: o.namespace, labels: { ...commonLabels } },
     // Traefik answers 308 (permanent, method kept) for non-GET requests and 301 for GET.
     spec: { redirectScheme: { scheme: "https" as const, permanent: true } },
   };
@@ -75,7 +75,7 @@ export function ingressManifest<Host>(o: IngressOptions<Host>) {
     metadata: {
       name: "todo",
       namespace: o.namespace,
-      labels: { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" },
+      labels: { ...commonLabels },
       annotations: ingressAnnotations(o),
     },
     spec: {

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { apps, type AppDefinition } from "../../services/shared/src/topology";
-import { DAPR_POD_LABEL, DAPR_SIDECAR_PORTS, INGRESS_POD_LABEL, PART_OF, selectorLabels } from "./workload-manifests";
+import { apps, type AppDefinition } from "@todo/contracts/topology";
+import { DAPR_POD_LABEL, DAPR_SIDECAR_PORTS, INGRESS_POD_LABEL, selectorLabels } from "./workload-manifests";
+import { PART_OF, commonLabels } from "@todo/contracts/labels";
 
 /**
  * Pure builders of the app namespace's guard rails: default-deny NetworkPolicy plus exactly the
@@ -32,7 +33,7 @@ export const KUBE_APISERVER_PORTS = [443, 6443, 8443];
 
 const nsSelector = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
 const tcp = (port: number) => ({ protocol: "TCP", port });
-const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
+const labels = { ...commonLabels };
 
 function policy(o: NetworkPolicyOptions, name: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) {
   return { apiVersion: "networking.k8s.io/v1" as const, kind: "NetworkPolicy" as const, metadata: { name, namespace: o.namespace, labels }, spec };

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { JWT_SECRET_NAME } from "../../services/shared/src/contracts/secret-names";
-import { apps, type AppId } from "../../services/shared/src/topology";
+import { JWT_SECRET_NAME } from "@todo/contracts/secret-names";
+import { commonLabels } from "@todo/contracts/labels";
+import { apps, type AppId } from "@todo/contracts/topology";
 import type { BrokerConnection } from "../broker-connection";
 import type { ResourceSpec } from "../resource-spec";
 import { daprResources, type BrokerSpec } from "./dapr-resources";
@@ -14,7 +15,6 @@ import { ServiceImage, type ImageBuildTarget } from "./service-image";
 import {
   AUTOSCALED_APPS,
   DATABASE_APPS,
-  PART_OF,
   deploymentManifest,
   hpaManifest,
   pdbManifest,
@@ -79,7 +79,7 @@ export class TodoApp extends pulumi.ComponentResource {
     }
     const self = { parent: this, provider: args.provider };
     const ns = args.namespace;
-    const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
+    const labels = { ...commonLabels };
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,

@@ -1,11 +1,11 @@
 import type * as k8s from "@pulumi/kubernetes";
-import type { AppDefinition, AppId } from "../../services/shared/src/topology";
+import type { AppDefinition, AppId } from "@todo/contracts/topology";
 import type { ResourceSpec } from "../resource-spec";
 import { DAPR_CONFIGURATION_NAME, appHealthAnnotations, type SecretRef } from "./dapr-resources";
+import { PART_OF } from "@todo/contracts/labels";
 
 /** Pure builders of one service's Kubernetes objects (Deployment, Service, HPA, PDB). */
 
-export const PART_OF = "todo-platform";
 /** Label the NetworkPolicies select Dapr-enabled pods by (the sidecars talk to each other). */
 export const DAPR_POD_LABEL = "todo-platform/dapr";
 /** Label of pods the ingress controller may reach. */

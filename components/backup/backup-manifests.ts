@@ -1,4 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
+import { commonLabels } from "@todo/contracts/labels";
 
 /** Requests and limits of one container. */
 export interface ContainerResources {
@@ -11,7 +12,7 @@ export const BACKUP_SCRIPT_KEY = "postgres-backup.sh";
 /** rclone remote name; its settings are the RCLONE_CONFIG_OCI_* variables (rclone docs/content/docs.md, v1.71.1, "Config file" → environment). */
 export const RCLONE_REMOTE = "oci";
 
-const labels = { "app.kubernetes.io/name": BACKUP_NAME, "app.kubernetes.io/part-of": "todo-platform", "app.kubernetes.io/managed-by": "pulumi" };
+const labels = { "app.kubernetes.io/name": BACKUP_NAME, ...commonLabels };
 const podSelector = { matchLabels: { "app.kubernetes.io/name": BACKUP_NAME } };
 
 /** The dump holds at most the database, whose volume is this size; the job's scratch space is capped there. */

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { scrapeJobs } from "../../dashboards/src/scrape-jobs";
+import { PART_OF } from "@todo/contracts/labels";
 
 /**
  * The Kubernetes objects of the Observability component, as pure functions of plain values, so the
@@ -7,7 +8,6 @@ import { scrapeJobs } from "../../dashboards/src/scrape-jobs";
  */
 
 /** The label every Todo Platform workload carries (set by the app component on its pods). */
-export const PART_OF = "todo-platform";
 
 /** What the Dapr 1.18 sidecar injector puts on a pod it injected, and the sidecar's metrics port name. */
 export const DAPR_INJECTED_LABEL = "dapr.io/sidecar-injected";

@@ -1,4 +1,5 @@
 /** Let's Encrypt ACME endpoints; staging first (its rate limits forgive mistakes). */
+import { commonLabels } from "@todo/contracts/labels";
 export const ACME_SERVERS = {
   staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
   production: "https://acme-v02.api.letsencrypt.org/directory",
@@ -16,7 +17,7 @@ export function clusterIssuerManifest(o: ClusterIssuerOptions) {
   return {
     apiVersion: "cert-manager.io/v1",
     kind: "ClusterIssuer",
-    metadata: { name: o.name, labels: { "app.kubernetes.io/part-of": "todo-platform", "app.kubernetes.io/managed-by": "pulumi" } },
+    metadata: { name: o.name, labels: { ...commonLabels } },
     spec: {
       acme: {
         server: ACME_SERVERS[o.issuer],

@@ -1,11 +1,12 @@
 import type * as k8s from "@pulumi/kubernetes";
+import { commonLabels } from "@todo/contracts/labels";
 
 /**
  * The data namespace's NetworkPolicies. The platform creates that namespace and its stores, so their
  * guard rails live here; the app namespace's own policies stay in components/app/namespace-policies.ts.
  */
 
-const labels = { "app.kubernetes.io/part-of": "todo-platform", "app.kubernetes.io/managed-by": "pulumi" };
+const labels = { ...commonLabels };
 const nsSelector = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
 const tcp = (port: number) => ({ protocol: "TCP", port });
 

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { allDeadLetterTopics, allTopics } from "../../services/shared/src/topology";
+import { allDeadLetterTopics, allTopics } from "@todo/contracts/topology";
+import { PART_OF } from "@todo/contracts/labels";
 
 /** Arguments of {@link KafkaTopics}. */
 export interface KafkaTopicsArgs {
@@ -40,7 +41,7 @@ export function ensureTopicsJob(o: { namespace: string; image: string; brokers: 
   return {
     apiVersion: "batch/v1" as const,
     kind: "Job" as const,
-    metadata: { name: "ensure-kafka-topics", namespace: o.namespace, labels: { "app.kubernetes.io/name": "ensure-kafka-topics", "app.kubernetes.io/part-of": "todo-platform" } },
+    metadata: { name: "ensure-kafka-topics", namespace: o.namespace, labels: { "app.kubernetes.io/name": "ensure-kafka-topics", "app.kubernetes.io/part-of": PART_OF } },
     spec: {
       backoffLimit: 6,
       ttlSecondsAfterFinished: 3600,

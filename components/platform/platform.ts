@@ -10,6 +10,7 @@ import { KafkaTopics, topicNames } from "./kafka-topics";
 import { Postgres, POSTGRES_PORT, postgresUrl } from "./postgres";
 import { Redis, REDIS_PORT } from "./redis";
 import { Redpanda, REDPANDA_PORT } from "./redpanda";
+import { commonLabels } from "@todo/contracts/labels";
 
 /** Where the system's events go. */
 export type BrokerChoice =
@@ -85,7 +86,7 @@ export class Platform extends pulumi.ComponentResource {
           key,
           new k8s.core.v1.Namespace(
             `${name}-ns-${nsName}`,
-            { metadata: { name: nsName, labels: { "app.kubernetes.io/part-of": "todo-platform", "app.kubernetes.io/managed-by": "pulumi" } } },
+            { metadata: { name: nsName, labels: { ...commonLabels } } },
             self,
           ),
         ]),

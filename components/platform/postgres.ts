@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ResourceSpec } from "../resource-spec";
+import { commonLabels } from "@todo/contracts/labels";
 
 /** Arguments of {@link Postgres}. */
 export interface PostgresArgs {
@@ -21,7 +22,7 @@ export const POSTGRES_USER = "todo";
 export const POSTGRES_DATABASE = "todo";
 export const POSTGRES_CREDENTIALS_SECRET = "postgres-credentials";
 
-const labels = { "app.kubernetes.io/name": POSTGRES_NAME, "app.kubernetes.io/part-of": "todo-platform", "app.kubernetes.io/managed-by": "pulumi" };
+const labels = { "app.kubernetes.io/name": POSTGRES_NAME, ...commonLabels };
 const selector = { "app.kubernetes.io/name": POSTGRES_NAME };
 
 /** In-cluster DNS name of the database service. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ResourceSpec } from "../resource-spec";
+import { commonLabels } from "@todo/contracts/labels";
 
 /** Arguments of {@link Redis}. */
 export interface RedisArgs {
@@ -17,7 +18,7 @@ export const REDIS_NAME = "redis";
 export const REDIS_PORT = 6379;
 export const REDIS_PASSWORD_SECRET = "redis-password";
 
-const labels = { "app.kubernetes.io/name": REDIS_NAME, "app.kubernetes.io/part-of": "todo-platform", "app.kubernetes.io/managed-by": "pulumi" };
+const labels = { "app.kubernetes.io/name": REDIS_NAME, ...commonLabels };
 const selector = { "app.kubernetes.io/name": REDIS_NAME };
 
 export function redisHost(namespace: string): string {

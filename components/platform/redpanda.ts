@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { commonLabels } from "@todo/contracts/labels";
 
 /** Arguments of {@link Redpanda}. */
 export interface RedpandaArgs {
@@ -11,7 +12,7 @@ export interface RedpandaArgs {
 export const REDPANDA_NAME = "redpanda";
 export const REDPANDA_PORT = 9092;
 
-const labels = { "app.kubernetes.io/name": REDPANDA_NAME, "app.kubernetes.io/part-of": "todo-platform", "app.kubernetes.io/managed-by": "pulumi" };
+const labels = { "app.kubernetes.io/name": REDPANDA_NAME, ...commonLabels };
 const selector = { "app.kubernetes.io/name": REDPANDA_NAME };
 
 export function redpandaBrokers(namespace: string): string {

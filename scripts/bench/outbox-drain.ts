@@ -1,4 +1,4 @@
-import { createPool } from "../../services/shared/src/db/pool";
+import { createPool } from "#services/db-pool";
 
 /**
  * Waits until the backend's outbox has no unsent row, and reports how long that took and how many rows

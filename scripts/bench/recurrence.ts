@@ -1,7 +1,7 @@
 // Worst-case cost of one next-occurrence search (`npx tsx scripts/bench/recurrence.ts`): rules that
 // never match walk the whole horizon; far-past starts show the rebase keeps the walk short. Prints
 // one JSON line per case with the median and max of a few runs, in ms.
-import { firstSlotAfter, parseRule } from "../../services/shared/src/recurrence";
+import { firstSlotAfter, parseRule } from "#services/recurrence";
 
 const cases: [string, string, string][] = [
   ["never: DAILY Feb 30 (answered without a walk)", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "2026-01-01T00:00:00Z"],

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from "node:fs";
-import type { AppId } from "../../services/shared/src/topology";
+import type { AppId } from "@todo/contracts/topology";
 
 export interface ServiceProcessInfo {
   appId: AppId;

@@ -5,9 +5,9 @@
 //   jobs         — the Jobs API takes our failurePolicy
 // Exit 1 with the failing check's message.
 import { randomUUID } from "node:crypto";
-import { signOperatorToken } from "../../services/event-processor/src/operator/operator-token";
-import { JOB_FAILURE_POLICY } from "../../services/shared/src/dapr/resources";
-import { app, apps, topics } from "../../services/shared/src/topology";
+import { signOperatorToken } from "#services/operator-token";
+import { JOB_FAILURE_POLICY } from "@todo/contracts/dapr-resources";
+import { app, apps, topics } from "@todo/contracts/topology";
 
 const base = process.argv[2] ?? "http://127.0.0.1:8080";
 const jwtSecret = process.env.JWT_SECRET ?? "conformance-jwt-secret-of-at-least-32-chars";

@@ -8,9 +8,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { appHealthAnnotations } from "../../services/shared/src/dapr/resources";
-import { apps, type AppId } from "../../services/shared/src/topology";
-import { startLocalRuntime } from "../../services/runtime/src/local-runtime";
+import { appHealthAnnotations } from "@todo/contracts/dapr-resources";
+import { apps, type AppId } from "@todo/contracts/topology";
+import { startLocalRuntime } from "#services/local-runtime";
 import { selfHostedResources, toYaml } from "./self-hosted-resources";
 
 const root = join(__dirname, "..", "..");

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
-import { DAPR_CONFIGURATION_NAME, localDaprResources, type DaprObject } from "../../services/shared/src/dapr/resources";
-import { SECRETSTORE_NAME } from "../../services/shared/src/topology";
+import { DAPR_CONFIGURATION_NAME, localDaprResources, type DaprObject } from "@todo/contracts/dapr-resources";
+import { SECRETSTORE_NAME } from "@todo/contracts/topology";
 
 /**
  * The Dapr resources of the local stack (the ones `pulumi up -s local` deploys and `npm start` obeys)

@@ -3,7 +3,7 @@
  * the shared frame contract and kept, so a step can wait for the frame it expects.
  */
 import WebSocket from "ws";
-import { WebSocketFrame } from "../../services/shared/src/contracts/frames";
+import { WebSocketFrame } from "@todo/contracts/frames";
 import { SmokeFailure } from "./smoke-api";
 
 export function webSocketUrl(baseUrl: string, token: string): string {

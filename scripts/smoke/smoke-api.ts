@@ -3,7 +3,7 @@
  * status and parsed with the shared contracts, so a drifting API fails with the field's name.
  */
 import { z } from "zod";
-import { TaskSchema, type Task } from "../../services/shared/src/contracts/task";
+import { TaskSchema, type Task } from "@todo/contracts/task";
 
 export class SmokeFailure extends Error {}
 

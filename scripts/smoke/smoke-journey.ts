@@ -6,8 +6,8 @@
  * appear through the API, then delete both. Every service takes part, so every service's metrics move. Each step is timed; the first failure stops the journey.
  */
 import { randomBytes } from "node:crypto";
-import type { Task } from "../../services/shared/src/contracts/task";
-import type { WebSocketFrame } from "../../services/shared/src/contracts/frames";
+import type { Task } from "@todo/contracts/task";
+import type { WebSocketFrame } from "@todo/contracts/frames";
 import { SmokeApi, SmokeFailure, type Session } from "./smoke-api";
 import { FrameInbox, webSocketUrl } from "./frame-inbox";
 import type { SmokeOptions } from "./smoke-options";

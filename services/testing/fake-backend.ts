@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import express from "express";
 import { createLogger } from "../shared/src/telemetry/logger";
 import { listen, type RunningService } from "../shared/src/http/run-service";
-import type { Task } from "../shared/src/contracts";
+import type { Task } from "@todo/contracts/task";
 
 /**
  * The backend's `POST internal/tasks/next-occurrence` with the rules that matter here, as the real one

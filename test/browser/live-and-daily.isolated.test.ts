@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startLocalRuntime } from "../../services/runtime/src/local-runtime";
+import { startLocalRuntime } from "#services/local-runtime";
 import { launchChromium, localInput, screenshot, signUp, socketControlScript, tokenOf } from "./browser-harness";
 
 // The web app as a daily tool, against the real local runtime in Chromium: live frames applied to the

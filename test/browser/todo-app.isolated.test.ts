@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startLocalRuntime } from "../../services/runtime/src/local-runtime";
+import { startLocalRuntime } from "#services/local-runtime";
 
 // The real system (local runtime: every service, the local Dapr sidecar, embedded PostgreSQL) driven
 // through Debian's Chromium, as a user would: sign up, a recurring task with a reminder, live updates.

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import type { AppId } from "../../services/shared/src/topology";
-import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
+import type { AppId } from "@todo/contracts/topology";
+import type { LocalRuntime } from "#services/local-runtime";
 import { databasePool, eventually, request, runBounded, signUp, startQuietRuntime, type Pool } from "./support/fault-runtime";
 import { startRestartablePostgres, type RestartablePostgres } from "./support/restartable-postgres";
-import { beforeResources } from "../../services/runtime/test/support/before-policies";
+import { beforeResources } from "#services/testing/before-policies";
 
 /**
  * Issue 14: nothing is lost under daprd's real semantics (the local runtime now retries, dead-letters

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
+import type { LocalRuntime } from "#services/local-runtime";
 import { databasePool, request, signUp, startQuietRuntime } from "./support/fault-runtime";
 import { startRestartablePostgres, type RestartablePostgres } from "./support/restartable-postgres";
 

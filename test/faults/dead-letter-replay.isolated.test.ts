@@ -3,8 +3,8 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deadLetterTopic, topics } from "../../services/shared/src/topology";
-import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
+import { deadLetterTopic, topics } from "@todo/contracts/topology";
+import type { LocalRuntime } from "#services/local-runtime";
 import { databasePool, eventually, request, signUp, startQuietRuntime, type Pool } from "./support/fault-runtime";
 
 const root = join(__dirname, "..", "..");

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { topics } from "../../services/shared/src/topology";
-import { resiliencyPolicies } from "../../services/shared/src/dapr/resources";
-import { eventProcessorConfigSchema } from "../../services/event-processor/src/config";
-import { start as startEventProcessor } from "../../services/event-processor/src/event-processor-service";
-import type { RunningService } from "../../services/shared/src/http/run-service";
-import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
-import { startTestApp, type TestApp } from "../../services/runtime/test/support/test-app";
+import { topics } from "@todo/contracts/topology";
+import { resiliencyPolicies } from "@todo/contracts/dapr-resources";
+import { eventProcessorConfigSchema } from "#services/event-processor-config";
+import { start as startEventProcessor } from "#services/event-processor";
+import type { RunningService } from "#services/run-service";
+import type { LocalRuntime } from "#services/local-runtime";
+import { startTestApp, type TestApp } from "#services/testing/test-app";
 import { counterValue, databasePool, eventually, operatorHeaders, request, runBounded, signUp, startQuietRuntime, type Pool } from "./support/fault-runtime";
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
+import type { LocalRuntime } from "#services/local-runtime";
 import { percentile } from "../../scripts/bench/latency-stats";
 import { request, signUp, startQuietRuntime, type ApiResponse } from "./support/fault-runtime";
 

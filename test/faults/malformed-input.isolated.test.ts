@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { TokenService } from "../../services/shared/src/auth/tokens";
-import { makeEvent } from "../../services/shared/src/contracts/envelope";
-import type { AppId } from "../../services/shared/src/topology";
-import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
+import { TokenService } from "#services/tokens";
+import { makeEvent } from "@todo/contracts/envelope";
+import type { AppId } from "@todo/contracts/topology";
+import type { LocalRuntime } from "#services/local-runtime";
 import { serviceProcesses } from "../../scripts/bench/service-processes";
 import { databasePool, eventually, request, runBounded, signUp, startQuietRuntime } from "./support/fault-runtime";
 import { MALFORMED_CASE_KINDS, malformedCase, type Fixture, type MalformedCase } from "./support/malformed-inputs";

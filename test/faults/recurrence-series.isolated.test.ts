@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
+import type { LocalRuntime } from "#services/local-runtime";
 import { databasePool, eventually, request, runBounded, signUp, startQuietRuntime, type Pool } from "./support/fault-runtime";
 
 /**

@@ -3,8 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { LocalDapr } from "../../services/runtime/src/dapr/local-dapr";
-import { createTestDatabase, freePort, stopTestDatabases, type TestDatabase } from "../../services/testing/database";
+import { LocalDapr } from "#services/local-dapr";
+import { createTestDatabase, freePort, stopTestDatabases, type TestDatabase } from "#services/testing/database";
 import { databasePool, eventually, request, signUp, type Pool } from "./support/fault-runtime";
 
 type Outcome = { status: number; id?: string } | { error: string };

@@ -49,25 +49,25 @@ const ts = (p: string) => p.endsWith(".ts") && !p.endsWith(".test.ts");
 describe("pure modules load nothing impure", function () {
   this.timeout(120_000);
 
-  it("when every services/*/src/domain module is loaded, then only zod and rrule are, plus domain, contracts, topology and recurrence files", () => {
+  it("when every services/*/src/domain module is loaded, then only zod and rrule are, plus domain, contracts and recurrence files", () => {
     const domain = readdirSync(join(root, "services"))
       .map((wing) => join(root, "services", wing, "src", "domain"))
       .flatMap((dir) => filesUnder(dir, ts));
     assert.ok(domain.length >= 10, `found only ${domain.length} domain modules`);
     const loaded = loadedBy(domain);
     assert.deepEqual([...packagesOf(loaded)].filter((p) => p !== "zod" && p !== "rrule"), []);
-    const outside = ownFiles(loaded).filter((f) => !/^services\/[\w-]+\/src\/domain\/|^services\/shared\/src\/(contracts\/|recurrence\/|topology\.ts$)/.test(f));
+    const outside = ownFiles(loaded).filter((f) => !/^services\/[\w-]+\/src\/domain\/|^services\/contracts\/src\/|^services\/shared\/src\/recurrence\//.test(f));
     assert.deepEqual(outside, []);
   });
 
-  it("when the Pulumi program's modules are loaded, then nothing of the services tree but topology, contracts and the Dapr resources is", () => {
+  it("when the Pulumi program's modules are loaded, then nothing of the services tree but the contracts package is", () => {
     const program = [...filesUnder(join(root, "components"), ts), join(root, "stacks", "config.ts")];
     const loaded = loadedBy(program);
     const servicePackages = [...packagesOf(loaded.filter((f) => f.startsWith(`${servicesPackagesDir}/`)))].filter((p) => p !== "zod");
     assert.deepEqual(servicePackages, [], "packages of services/node_modules loaded by the Pulumi program");
     const fromServices = ownFiles(loaded).filter((f) => f.startsWith("services/"));
-    assert.ok(fromServices.includes("services/shared/src/topology.ts"), "the program builds from the topology");
-    assert.deepEqual(fromServices.filter((f) => !/^services\/shared\/src\/(contracts\/[\w/-]+\.ts|topology\.ts|dapr\/resources\.ts)$/.test(f)), []);
+    assert.ok(fromServices.includes("services/contracts/src/topology.ts"), "the program builds from the topology");
+    assert.deepEqual(fromServices.filter((f) => !/^services\/contracts\/src\/[\w-]+\.ts$/.test(f)), []);
     for (const p of ["express", "pg", "jose", "node-pg-migrate", "@dapr/dapr"]) assert.ok(!packagesOf(loaded).has(p), `${p} loaded by the Pulumi program`);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../services/testing/database";
-import { startLocalRuntime, type LocalRuntime } from "../../services/runtime/src/local-runtime";
+import { createTestDatabase, stopTestDatabases, type TestDatabase } from "#services/testing/database";
+import { startLocalRuntime, type LocalRuntime } from "#services/local-runtime";
 import { JOURNEY_STEPS, runSmokeJourney, type JourneyStep } from "../../scripts/smoke/smoke-journey";
 
 /**

@@ -4,7 +4,7 @@
 // web UI and one with migrations.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { validate } from "dockerfile-utils";
@@ -44,6 +44,7 @@ describe("services/Dockerfile", () => {
     assert.match(all.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_IMAGE="))!.args, /^NODE_IMAGE=node:22[.-]/);
     assert.ok(inStage("deps", "COPY").some((i) => /package-lock\.json/.test(i.args)));
     assert.ok(inStage("deps", "RUN").some((i) => /npm ci --omit=dev\b.*--ignore-scripts/.test(i.args)));
+    assert.ok(inStage("deps", "RUN").some((i) => /rm -rf node_modules\/@todo\b/.test(i.args)), "no link to the contracts' TypeScript sources in the image");
     const runtime = inStage("runtime");
     assert.deepEqual(runtime.filter((i) => i.keyword === "USER").map((i) => i.args), ["node"]);
     assert.deepEqual(runtime.filter((i) => i.keyword === "RUN"), [], "nothing runs (or writes) in the runtime stage");
@@ -65,7 +66,7 @@ describe("services/Dockerfile", () => {
         const ignored = new Set(["node_modules", "dist", "test", "web-dist", ".data", "coverage"]);
         const filter = (src: string) => !src.split(/[\\/]/).some((seg) => ignored.has(seg));
         for (const f of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json"]) cpSync(join(servicesDir, f), join(ctx, f));
-        for (const d of ["shared", service]) cpSync(join(servicesDir, d), join(ctx, d), { recursive: true, filter });
+        for (const d of ["contracts", "shared", service]) cpSync(join(servicesDir, d), join(ctx, d), { recursive: true, filter });
         // Stands in for `npm ci` (same lockfile, already installed here).
         symlinkSync(join(servicesDir, "node_modules"), join(ctx, "node_modules"), "dir");
         const runs = inStage("build", "RUN").filter((i) => !/^test -n|^npm ci/.test(i.args));
@@ -74,7 +75,14 @@ describe("services/Dockerfile", () => {
         }
         assert.equal(readFileSync(join(out, "dist", "main.js"), "utf8"), `require("./${service}/src/main.js");\n`);
         assert.ok(existsSync(join(out, "dist", service, "src", "main.js")));
-        assert.ok(existsSync(join(out, "dist", "shared", "src", "topology.js")), "the shared library ships beside the service");
+        assert.ok(existsSync(join(out, "dist", "shared", "src", "config.js")), "the shared library ships beside the service");
+        // The compiled service resolves @todo/contracts to the compiled contracts beside it (the image's
+        // node_modules has no @todo: the deps stage removes the link to the TypeScript sources).
+        const load = `const p = require.resolve("@todo/contracts/events", { paths: [${JSON.stringify(join(out, "dist", service, "src"))}] });
+          process.stdout.write(JSON.stringify({ p: require("node:fs").realpathSync(p), types: require(p).eventTypes.length }))`;
+        const loaded = JSON.parse(execFileSync(process.execPath, ["-e", load], { env: { ...process.env, NODE_PATH: join(servicesDir, "node_modules") } }).toString());
+        assert.equal(loaded.p, realpathSync(join(out, "dist", "contracts", "src", "events.js")));
+        assert.ok(loaded.types > 5, "the compiled event catalog loads");
         assert.ok(!existsSync(join(out, "dist", ".tsbuildinfo")));
         if (service === "backend") assert.ok(existsSync(join(out, "dist", "backend", "src", "migrations")), "compiled migrations ship");
         if (service === "frontend") {

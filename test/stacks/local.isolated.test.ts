@@ -2,8 +2,8 @@
 // of what `pulumi up -s local` would create, schema validation of every Kubernetes object, and no
 // secret in clear anywhere in the plan.
 import assert from "node:assert/strict";
-import { apps, subscriptions, cronBindings } from "../../services/shared/src/topology";
-import { APP_HEALTH_CHECK, REDIS_STREAM_SETTINGS } from "../../services/shared/src/dapr/resources";
+import { apps, subscriptions, cronBindings } from "@todo/contracts/topology";
+import { APP_HEALTH_CHECK, REDIS_STREAM_SETTINGS } from "@todo/contracts/dapr-resources";
 import { validateKubernetesObject } from "../kubernetes-schema/validate";
 import { helmReleases, kubernetesObjects, MOCK_SECRET_PREFIX, redactSecrets, revealSecrets, type OfflineStack, type RecordedResource } from "../../scripts/render/offline-stack";
 

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../services/testing/database";
+import { freePort } from "#services/testing/database";
 
 // What a user does: `npm start` from the repository root, then stops it — with SIGTERM sent to the npm
 // process itself (as a process manager or `kill` would), not to the whole process group as Ctrl-C does.

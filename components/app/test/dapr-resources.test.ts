@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { allDeadLetterTopics, subscriptions } from "../../../services/shared/src/topology";
+import { allDeadLetterTopics, subscriptions } from "@todo/contracts/topology";
 import { daprResources, pubsubComponents, type DaprResourcesOptions } from "../dapr-resources";
 import { ensureTopicsJob, rpkSaslMechanism, topicNames } from "../../platform/kafka-topics";
 

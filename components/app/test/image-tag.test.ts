@@ -18,6 +18,8 @@ const base = {
   "Dockerfile": "FROM node",
   "package-lock.json": "{}",
   "shared/src/index.ts": "export {}",
+  "contracts/src/topology.ts": "export const apps = {}",
+  "contracts/package.json": "{}",
   "backend/src/main.ts": "console.log(1)",
   "websocket/src/main.ts": "console.log(2)",
 };
@@ -39,9 +41,9 @@ describe("content-hash image tags", () => {
     assert.equal(before, after);
   });
 
-  it("when the service, the shared library, the Dockerfile or the lock file changes, then the tag changes", () => {
+  it("when the service, the shared library, the contracts, the Dockerfile or the lock file changes, then the tag changes", () => {
     const before = serviceImageTag(servicesTree(base), "backend");
-    for (const changed of ["backend/src/main.ts", "shared/src/index.ts", "Dockerfile", "package-lock.json"]) {
+    for (const changed of ["backend/src/main.ts", "shared/src/index.ts", "contracts/src/topology.ts", "Dockerfile", "package-lock.json"]) {
       assert.notEqual(serviceImageTag(servicesTree({ ...base, [changed]: "changed" }), "backend"), before, changed);
     }
   });

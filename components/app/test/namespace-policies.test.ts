@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type * as k8s from "@pulumi/kubernetes";
-import { apps, type AppId } from "../../../services/shared/src/topology";
+import { apps, type AppId } from "@todo/contracts/topology";
 import { dataNamespacePolicies } from "../../platform/data-namespace-policies";
 import { networkPolicies, type NetworkPolicyOptions } from "../namespace-policies";
 import { podLabels } from "../workload-manifests";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { badRequest, conflict, HttpError, notFound, preconditionFailed, unauthorized } from "../../shared/src/http/errors";
 import { inTransaction } from "../../shared/src/db/pool";
-import type { Task } from "../../shared/src/contracts";
+import type { Task } from "@todo/contracts/task";
 import { taskOperations } from "../../shared/src/telemetry/task-metrics";
 import { recordTombstone } from "./data/change-feed";
 import { appendToOutbox } from "./data/outbox";

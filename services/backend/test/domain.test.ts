@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID, scryptSync } from "node:crypto";
-import { AnyEvent, type Task } from "../../shared/src/contracts";
+import { AnyEvent } from "@todo/contracts/events";
+import { type Task } from "@todo/contracts/task";
 import { parseIfMatch, satisfies } from "../src/domain/if-match";
 import { decodeCursor, encodeCursor } from "../src/domain/list-cursor";
 import { hashPassword, verifyPassword } from "../src/domain/password-hashing";

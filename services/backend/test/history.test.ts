@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../../shared/src/config";
-import { makeEvent } from "../../shared/src/contracts";
+import { makeEvent } from "@todo/contracts/envelope";
 import type { RunningService } from "../../shared/src/http/run-service";
 import { eventProcessorConfigSchema } from "../../event-processor/src/config";
 import { start as startEventProcessor } from "../../event-processor/src/event-processor-service";

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { TaskCreated, TaskSchema } from "../../shared/src/contracts";
+import { TaskCreated } from "@todo/contracts/events";
+import { TaskSchema } from "@todo/contracts/task";
 import { stopTestDatabases } from "../../testing/database";
 import { BackendHarness } from "./backend-harness";
 

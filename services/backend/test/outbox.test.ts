@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { AnyEvent, schemaOfTopic, topicFor } from "../../shared/src/contracts";
+import { AnyEvent, schemaOfTopic } from "@todo/contracts/events";
+import { topicFor } from "@todo/contracts/envelope";
 import type { RunningService } from "../../shared/src/http/run-service";
-import type { Topic } from "../../shared/src/topology";
+import type { Topic } from "@todo/contracts/topology";
 import { registry } from "../../shared/src/telemetry/registry";
 import { stopTestDatabases } from "../../testing/database";
 import type { RecordedPublish } from "../../testing/recording-sidecar";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { TaskCompleted, TaskSchema } from "../../shared/src/contracts";
+import { TaskCompleted } from "@todo/contracts/events";
+import { TaskSchema } from "@todo/contracts/task";
 import { stopTestDatabases } from "../../testing/database";
 import { BackendHarness } from "./backend-harness";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { TaskSchema } from "../../shared/src/contracts";
+import { TaskSchema } from "@todo/contracts/task";
 import { TokenService } from "../../shared/src/auth/tokens";
 import { stopTestDatabases } from "../../testing/database";
 import { BackendHarness } from "./backend-harness";

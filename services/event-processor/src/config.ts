@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { app } from "../../shared/src/topology";
+import { app } from "@todo/contracts/topology";
 import { baseConfigSchema, databaseConfigSchema } from "../../shared/src/config";
 
 export const eventProcessorConfigSchema = baseConfigSchema.extend({

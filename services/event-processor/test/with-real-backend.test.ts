@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../testing/database";
 import { loadConfig } from "../../shared/src/config";
 import type { RunningService } from "../../shared/src/http/run-service";
-import type { Task } from "../../shared/src/contracts";
+import type { Task } from "@todo/contracts/task";
 import { backendConfigSchema } from "../../backend/src/config";
 import { start as startBackend } from "../../backend/src/backend-service";
 import { eventProcessorConfigSchema } from "../src/config";

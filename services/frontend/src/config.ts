@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { app } from "../../shared/src/topology";
+import { app } from "@todo/contracts/topology";
 import { baseConfigSchema } from "../../shared/src/config";
 
 // From services/frontend/src (tsx) or services/dist/frontend/src (compiled), the build is in services/frontend/web-dist.

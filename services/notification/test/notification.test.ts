@@ -6,7 +6,8 @@ import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../
 import { ConfigError, loadConfig } from "../../shared/src/config";
 import { createLogger } from "../../shared/src/telemetry/logger";
 import { listen, type RunningService } from "../../shared/src/http/run-service";
-import { makeEvent, type EventOf } from "../../shared/src/contracts";
+import { makeEvent } from "@todo/contracts/envelope";
+import { type EventOf } from "@todo/contracts/events";
 import { TokenService } from "../../shared/src/auth/tokens";
 import { eventsConsumed } from "../../shared/src/telemetry/event-metrics";
 import { notificationsSent } from "../../shared/src/telemetry/notification-metrics";

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { oncePerEvent } from "../../shared/src/db/idempotency";
-import type { AccountEvent } from "../../shared/src/contracts";
+import type { AccountEvent } from "@todo/contracts/events";
 import type { JobsClient } from "../../shared/src/dapr/jobs";
 import { jobNameFor } from "./domain/job-schedule";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { invokeService } from "../../shared/src/dapr/invoke";
-import { TaskSchema } from "../../shared/src/contracts";
+import { TaskSchema } from "@todo/contracts/task";
 import type { SidecarAddress } from "../../shared/src/dapr/sidecar";
 import type { TaskFacts } from "./domain/reminder-state";
 

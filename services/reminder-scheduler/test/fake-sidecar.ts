@@ -1,7 +1,8 @@
 import express from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AnyEvent, Task } from "../../shared/src/contracts";
+import type { AnyEvent } from "@todo/contracts/events";
+import type { Task } from "@todo/contracts/task";
 
 export interface ScheduledJob {
   name: string;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { makeEvent, type Task } from "../../shared/src/contracts";
+import { makeEvent } from "@todo/contracts/envelope";
+import { type Task } from "@todo/contracts/task";
 import type { RunningService } from "../../shared/src/http/run-service";
 import { createTestDatabase, type TestDatabase } from "../../testing/database";
 import { configSchema } from "../src/config";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, type Logger } from "../../shared/src/telemetry/logger";
-import { app as appDefinition, type AppId } from "../../shared/src/topology";
+import { app as appDefinition, type AppId } from "@todo/contracts/topology";
 import { LocalDapr, type LocalDaprOptions } from "./dapr/local-dapr";
 import { PostgresMessageStore } from "./dapr/pubsub/message-store";
 import { freePort, startEmbeddedDatabase, type RunningDatabase } from "./database/embedded-database";

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { apps, type AppId } from "../../shared/src/topology";
+import { apps, type AppId } from "@todo/contracts/topology";
 
 /**
  * Where the services are and how to start one. Under tsx (this file is TypeScript) a service runs from

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { AnyEvent } from "../../shared/src/contracts/events";
-import { topics } from "../../shared/src/topology";
+import { AnyEvent } from "@todo/contracts/events";
+import { topics } from "@todo/contracts/topology";
 import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../testing/database";
 import { startLocalRuntime, type LocalRuntime } from "../src/local-runtime";
 import { eventually, startTestApp, type TestApp } from "./support/test-app";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { resiliencyPolicies } from "../../shared/src/dapr/resources";
+import { resiliencyPolicies } from "@todo/contracts/dapr-resources";
 import { LocalDapr } from "../src/dapr/local-dapr";
 import { cloudEvent, publish, testDapr } from "./support/sidecar-fixture";
 import { eventually, startTestApp, type TestApp } from "./support/test-app";

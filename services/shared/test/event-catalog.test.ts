@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { Router, type Request, type Response } from "express";
-import { AnyEvent, eventCatalog, eventTypes, frameEventTypes, isEventType, schemaOfTopic, topicOf, typeOfRow } from "../src/contracts/events";
-import { WebSocketFrame } from "../src/contracts/frames";
-import { makeEvent } from "../src/contracts/envelope";
+import { AnyEvent, eventCatalog, eventTypes, frameEventTypes, isEventType, schemaOfTopic, topicOf, typeOfRow } from "@todo/contracts/events";
+import { WebSocketFrame } from "@todo/contracts/frames";
+import { makeEvent } from "@todo/contracts/envelope";
 import { MISSING_TYPE, UNCATALOGUED_TYPE, subscriptionHandler, typeLabel } from "../src/dapr/subscription-handler";
 import { eventsConsumed } from "../src/telemetry/event-metrics";
 import { createLogger } from "../src/telemetry/logger";
 import { createServiceApp } from "../src/http/service-app";
-import { allTopics, subscriptionRoute, topics } from "../src/topology";
+import { allTopics, subscriptionRoute, topics } from "@todo/contracts/topology";
 
 async function consumed(labels: Record<string, string>): Promise<number> {
   const { values } = await eventsConsumed.get();

@@ -5,7 +5,7 @@ import { JWT_SECRET_NAME, TokenService } from "../../shared/src/auth/tokens";
 import type { RunningService } from "../../shared/src/http/run-service";
 import { startRecordingSidecar, type RecordingSidecar } from "../../testing/recording-sidecar";
 import { configSchema } from "../src/config";
-import { CLOSE_POLICY_VIOLATION, CLOSE_TOO_MANY_CONNECTIONS } from "../src/live/socket-hub";
+import { CLOSE_POLICY_VIOLATION, CLOSE_TOO_MANY_CONNECTIONS } from "@todo/contracts/close-codes";
 import { start } from "../src/websocket-service";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";

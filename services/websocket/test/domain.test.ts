@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { makeEvent, WebSocketFrame, type Task } from "../../shared/src/contracts";
+import { makeEvent } from "@todo/contracts/envelope";
+import { WebSocketFrame } from "@todo/contracts/frames";
+import { type Task } from "@todo/contracts/task";
 import { ConnectionRegistry } from "../src/domain/connection-registry";
 import { frameFor, planDelivery } from "../src/domain/frames";
 import { RecentEventIds } from "../src/domain/recent-event-ids";

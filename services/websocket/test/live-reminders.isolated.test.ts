@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
-import { WebSocketFrame, type Task } from "../../shared/src/contracts";
+import { WebSocketFrame } from "@todo/contracts/frames";
+import { type Task } from "@todo/contracts/task";
 import { startLocalRuntime, type LocalRuntime } from "../../runtime/src/local-runtime";
 import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../testing/database";
 

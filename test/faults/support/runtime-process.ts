@@ -1,6 +1,6 @@
 // The local runtime as a separate process, so a test can SIGKILL it: prints READY_MARKER + a JSON line
 // with its URLs once ready. Run with tsx; DATA_DIR must be set (the data survives the process).
-import { startLocalRuntime } from "../../../services/runtime/src/local-runtime";
+import { startLocalRuntime } from "#services/local-runtime";
 
 export const READY_MARKER = "runtime-process ready ";
 

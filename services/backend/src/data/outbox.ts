@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { AnyEvent } from "../../../shared/src/contracts";
+import type { AnyEvent } from "@todo/contracts/events";
 
 type Db = pg.Pool | pg.PoolClient;
 

@@ -1,5 +1,6 @@
 import type pg from "pg";
-import type { AnyEvent, Task } from "../../../shared/src/contracts";
+import type { AnyEvent } from "@todo/contracts/events";
+import type { Task } from "@todo/contracts/task";
 import { synced, type TaskRecord } from "../domain/task-record";
 import type { ListCursor } from "../domain/list-cursor";
 import type { ListTasksInput, SortKey } from "../domain/task-input";

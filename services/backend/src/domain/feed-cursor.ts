@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { instantString } from "../../../shared/src/contracts";
+import { instantString } from "@todo/contracts/safe-text";
 
 /** Where a change-feed page ends: the last change's time and id (tasks and deletions share the order). */
 export interface FeedPosition {

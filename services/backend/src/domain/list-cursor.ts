@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { instantString, storableText } from "../../../shared/src/contracts";
+import { instantString, storableText } from "@todo/contracts/safe-text";
 import { sortKeys, type SortKey, type SortOrder } from "./task-input";
 
 /**

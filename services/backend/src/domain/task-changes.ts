@@ -1,4 +1,4 @@
-import type { Task } from "../../../shared/src/contracts";
+import type { Task } from "@todo/contracts/task";
 import { checkSeriesRule, nextOccurrence as nextInSeries, RecurrenceError } from "../../../shared/src/recurrence";
 import type { CreateTaskInput, NextOccurrenceInput, TaskPatch } from "./task-input";
 import { synced, type TaskRecord } from "./task-record";

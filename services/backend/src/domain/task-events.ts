@@ -1,4 +1,6 @@
-import { makeEvent, type AnyEvent, type Task } from "../../../shared/src/contracts";
+import { makeEvent } from "@todo/contracts/envelope";
+import { type AnyEvent } from "@todo/contracts/events";
+import { type Task } from "@todo/contracts/task";
 
 /** A committed state change of one task. */
 export type TaskChange =

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { storableText, taskPriorities, taskStatuses, utcInstant } from "../../../shared/src/contracts";
+import { storableText, utcInstant } from "@todo/contracts/safe-text";
+import { taskPriorities, taskStatuses } from "@todo/contracts/task";
 import { canonicalRule, canonicalTimeZone, RecurrenceError } from "../../../shared/src/recurrence";
 
 /** ISO 8601 with an offset (or Z) in, UTC ISO out; years 1–9999 in UTC, as PostgreSQL stores them. */

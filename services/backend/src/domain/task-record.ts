@@ -1,4 +1,4 @@
-import type { Task } from "../../../shared/src/contracts";
+import type { Task } from "@todo/contracts/task";
 
 /** A task as stored: what the API shows plus where it sits in its recurring series. */
 export interface TaskRecord {

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { DaprClient } from "@dapr/dapr";
 import { publishEvent } from "../../../shared/src/dapr/publisher";
-import type { AnyEvent } from "../../../shared/src/contracts";
+import type { AnyEvent } from "@todo/contracts/events";
 import type { Logger } from "../../../shared/src/telemetry/logger";
 import { outboxOldestUnsentAge, outboxUnsent } from "../../../shared/src/telemetry/outbox-metrics";
 import { deleteOldTombstones } from "../data/change-feed";

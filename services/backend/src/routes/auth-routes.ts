@@ -3,7 +3,7 @@ import { Router } from "express";
 import type pg from "pg";
 import { z } from "zod";
 import { HttpError, parse, unauthorized } from "../../../shared/src/http/errors";
-import { storableText } from "../../../shared/src/contracts";
+import { storableText } from "@todo/contracts/safe-text";
 import type { TokenService } from "../../../shared/src/auth/tokens";
 import { findUserByEmail, insertUser } from "../data/users";
 import { decoyHash, hashPassword, verifyPassword } from "../domain/password-hashing";

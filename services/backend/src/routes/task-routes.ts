@@ -2,7 +2,7 @@ import { Router, type Response } from "express";
 import type pg from "pg";
 import { badRequest, notFound, parse } from "../../../shared/src/http/errors";
 import { currentUser, requireUser } from "../../../shared/src/auth/require-user";
-import type { Task } from "../../../shared/src/contracts";
+import type { Task } from "@todo/contracts/task";
 import type { TokenService } from "../../../shared/src/auth/tokens";
 import { ensureTaskQuota } from "../data/task-quota";
 import { findTask, listTasks, sortValueOf } from "../data/tasks";

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { oncePerEvent } from "../../../shared/src/db/idempotency";
-import type { AccountEvent } from "../../../shared/src/contracts";
+import type { AccountEvent } from "@todo/contracts/events";
 import { lockUserExclusive } from "../data/audit-store";
 
 export const ACCOUNT_ERASURE_CONSUMER = "account-erasure";

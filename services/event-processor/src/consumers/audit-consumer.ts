@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { oncePerEvent } from "../../../shared/src/db/idempotency";
-import type { TaskEvent } from "../../../shared/src/contracts";
+import type { TaskEvent } from "@todo/contracts/events";
 import { auditEntryOf } from "../domain/audit-entry";
 import { insertAuditEntry } from "../data/audit-store";
 

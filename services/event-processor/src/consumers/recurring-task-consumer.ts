@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { PermanentEventError } from "../../../shared/src/dapr/subscription-handler";
 import type { Logger } from "../../../shared/src/telemetry/logger";
-import type { TaskEvent } from "../../../shared/src/contracts";
+import type { TaskEvent } from "@todo/contracts/events";
 import { nextOccurrence, RecurrenceError } from "../../../shared/src/recurrence";
 import type { BackendTasksClient } from "../clients/backend-tasks";
 import { seriesEnds } from "../telemetry/series-metrics";

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { HistoryItem } from "../../../shared/src/contracts";
+import type { HistoryItem } from "@todo/contracts/history";
 import type { AuditEntry } from "../domain/audit-entry";
 
 /** Records the entry, unless its user's account was erased (a late event of theirs records nothing). */

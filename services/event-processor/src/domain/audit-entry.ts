@@ -1,4 +1,5 @@
-import { historyItemOf, type HistorySnapshot, type TaskEvent } from "../../../shared/src/contracts";
+import { historyItemOf, type HistorySnapshot } from "@todo/contracts/history";
+import { type TaskEvent } from "@todo/contracts/events";
 
 /** One line of a task's audit trail: its history line plus the keys it is stored and owned under. */
 export interface AuditEntry {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { isStorableText, topicOf, type EventType } from "../../../shared/src/contracts";
-import { allDeadLetterTopics, allTopics } from "../../../shared/src/topology";
+import { isStorableText } from "@todo/contracts/safe-text";
+import { topicOf, type EventType } from "@todo/contracts/events";
+import { allDeadLetterTopics, allTopics } from "@todo/contracts/topology";
 
 /** A dead-lettered delivery as the operator sees it; labels are bounded whatever arrived. */
 export interface DeadLetter {

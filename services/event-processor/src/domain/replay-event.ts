@@ -1,4 +1,4 @@
-import { allTopics } from "../../../shared/src/topology";
+import { allTopics } from "@todo/contracts/topology";
 
 /** Fields the sidecar adds on delivery; a replay publishes the event as it was first published. */
 const ROUTING_FIELDS = ["topic", "pubsubname", "traceid", "traceparent", "tracestate"];

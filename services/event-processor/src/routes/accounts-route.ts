@@ -1,8 +1,8 @@
 import { Router } from "express";
-import { AccountEvent } from "../../../shared/src/contracts";
+import { AccountEvent } from "@todo/contracts/events";
 import { subscriptionHandler } from "../../../shared/src/dapr/subscription-handler";
 import type { Logger } from "../../../shared/src/telemetry/logger";
-import { subscriptionRoute, topics } from "../../../shared/src/topology";
+import { subscriptionRoute, topics } from "@todo/contracts/topology";
 import { ACCOUNT_ERASURE_CONSUMER, type AccountErasureConsumer } from "../consumers/account-erasure-consumer";
 
 const route = subscriptionRoute("event-processor", topics.accounts);

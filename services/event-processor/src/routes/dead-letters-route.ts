@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from "express";
 import { z } from "zod";
 import { HttpError, parse, unauthorized } from "../../../shared/src/http/errors";
-import { PUBSUB_NAME } from "../../../shared/src/topology";
+import { PUBSUB_NAME } from "@todo/contracts/topology";
 import { sidecarUrl, type SidecarAddress } from "../../../shared/src/dapr/sidecar";
 import type { Logger } from "../../../shared/src/telemetry/logger";
 import { deadLettersReplayed, eventsDeadLettered } from "../../../shared/src/telemetry/dead-letter-metrics";
@@ -10,7 +10,7 @@ import { isOperatorToken } from "../operator/operator-token";
 import { replayPlanOf } from "../domain/replay-event";
 import { listDeadLetters, markReplayed, openDeadLetters, recordDeadLetter, reopen } from "../data/dead-letter-store";
 import type pg from "pg";
-import { allTopics, deadLetterTopic, subscriptionRoute } from "../../../shared/src/topology";
+import { allTopics, deadLetterTopic, subscriptionRoute } from "@todo/contracts/topology";
 
 /** Where topology has Dapr deliver each dead-letter topic (one route today; taken from topology, not repeated). */
 const deadLetterRoutes = [...new Set(allTopics.map((t) => subscriptionRoute("event-processor", deadLetterTopic(t))))];

@@ -1,8 +1,8 @@
 import { Router } from "express";
 import { subscriptionHandler } from "../../../shared/src/dapr/subscription-handler";
-import { TaskEvent } from "../../../shared/src/contracts";
+import { TaskEvent } from "@todo/contracts/events";
 import type { Logger } from "../../../shared/src/telemetry/logger";
-import { subscriptionRoute, topics } from "../../../shared/src/topology";
+import { subscriptionRoute, topics } from "@todo/contracts/topology";
 import type { AuditConsumer } from "../consumers/audit-consumer";
 import type { RecurringTaskConsumer } from "../consumers/recurring-task-consumer";
 

@@ -1,7 +1,8 @@
 import type pg from "pg";
 import type { DaprClient } from "@dapr/dapr";
 import { inTransaction } from "../../../shared/src/db/pool";
-import { makeEvent, type EventOf, type ReminderEvent } from "../../../shared/src/contracts";
+import { makeEvent } from "@todo/contracts/envelope";
+import { type EventOf, type ReminderEvent } from "@todo/contracts/events";
 import { oncePerEvent } from "../../../shared/src/db/idempotency";
 import { publishEvent } from "../../../shared/src/dapr/publisher";
 import type { Logger } from "../../../shared/src/telemetry/logger";

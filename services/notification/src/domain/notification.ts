@@ -1,4 +1,4 @@
-import type { EventOf } from "../../../shared/src/contracts";
+import type { EventOf } from "@todo/contracts/events";
 
 /** An in-app notification as the API returns it. */
 export interface Notification {

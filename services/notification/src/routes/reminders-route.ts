@@ -1,9 +1,9 @@
 import { Router } from "express";
 import type pg from "pg";
-import { AccountEvent, ReminderEvent } from "../../../shared/src/contracts";
+import { AccountEvent, ReminderEvent } from "@todo/contracts/events";
 import { subscriptionHandler } from "../../../shared/src/dapr/subscription-handler";
 import type { Logger } from "../../../shared/src/telemetry/logger";
-import { subscriptionRoute, topics } from "../../../shared/src/topology";
+import { subscriptionRoute, topics } from "@todo/contracts/topology";
 import { ACCOUNT_ERASURE_CONSUMER, eraseAccount } from "../consumers/account-erasure-consumer";
 import { NOTIFICATION_CONSUMER, type ReminderConsumer } from "../consumers/reminder-consumer";
 

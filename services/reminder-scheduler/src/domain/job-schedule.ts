@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { instantString } from "../../../shared/src/contracts/safe-text";
+import { instantString } from "@todo/contracts/safe-text";
 
 /** Dapr job names: one job per task, so re-scheduling overwrites and cancelling deletes by name. */
 const JOB_PREFIX = "reminder-";

@@ -1,10 +1,10 @@
 import { Router } from "express";
 import type pg from "pg";
-import { AccountEvent, ReminderEvent } from "../../../shared/src/contracts";
+import { AccountEvent, ReminderEvent } from "@todo/contracts/events";
 import { subscriptionHandler } from "../../../shared/src/dapr/subscription-handler";
 import type { JobsClient } from "../../../shared/src/dapr/jobs";
 import type { Logger } from "../../../shared/src/telemetry/logger";
-import { subscriptionRoute, topics } from "../../../shared/src/topology";
+import { subscriptionRoute, topics } from "@todo/contracts/topology";
 import { ACCOUNT_ERASURE_CONSUMER, eraseAccount } from "../account-erasure";
 import { CONSUMER, type ReminderJobs } from "../reminder-jobs";
 

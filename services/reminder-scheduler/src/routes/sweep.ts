@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { cronBindings } from "../../../shared/src/topology";
+import { cronBindings } from "@todo/contracts/topology";
 import type { ReminderJobs } from "../reminder-jobs";
 
 const binding = cronBindings.find((b) => b.appId === "reminder-scheduler")!;

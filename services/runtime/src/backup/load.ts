@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { runner } from "node-pg-migrate";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { apps } from "../../../shared/src/topology";
+import { apps } from "@todo/contracts/topology";
 import { appliedMigrations, columnList, columnSequence, quoted, schemaTables, setDumpSession, tableHasRows } from "./catalog";
 import { BackupFormatError, END_OF_ROWS, parseEndLine, parseHeaderLine, parseMagicLine, parseTableStartLine, qualifiedName, type BackupHeader } from "./format";
 import type { Progress } from "./progress";

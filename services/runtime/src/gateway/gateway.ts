@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Socket } from "node:net";
 import { createProxyServer } from "http-proxy-3";
 import type { Logger } from "../../../shared/src/telemetry/logger";
-import type { AppId } from "../../../shared/src/topology";
+import type { AppId } from "@todo/contracts/topology";
 import { ingressRoutes, routeFor } from "./ingress-routes";
 import type { ReadinessReport } from "./readiness";
 

@@ -1,4 +1,4 @@
-import { apps, type AppId } from "../../../shared/src/topology";
+import { apps, type AppId } from "@todo/contracts/topology";
 
 export interface IngressRoute {
   prefix: string;

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
-import type { AppId } from "../../../shared/src/topology";
+import type { AppId } from "@todo/contracts/topology";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local-runtime";
 
 const repoRoot = resolve(__dirname, "../../../..");

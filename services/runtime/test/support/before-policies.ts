@@ -1,4 +1,4 @@
-import { localDaprResources, type DaprObject } from "../../../shared/src/dapr/resources";
+import { localDaprResources, type DaprObject } from "@todo/contracts/dapr-resources";
 
 /**
  * The Resiliency the repository deployed before issue 14 (deliveryBreaker, appBreaker, no `matching`,

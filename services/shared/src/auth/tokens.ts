@@ -44,4 +44,4 @@ export class TokenService {
   }
 }
 
-export { JWT_SECRET_NAME } from "../contracts/secret-names";
+export { JWT_SECRET_NAME } from "@todo/contracts/secret-names";

@@ -1,5 +1,5 @@
 import { sidecarUrl, type SidecarAddress } from "./sidecar";
-import type { AppId } from "../topology";
+import type { AppId } from "@todo/contracts/topology";
 
 export interface InvokeResult {
   status: number;

@@ -1,4 +1,4 @@
-import { JOB_FAILURE_POLICY } from "./resources";
+import { JOB_FAILURE_POLICY } from "@todo/contracts/dapr-resources";
 import { sidecarUrl, type SidecarAddress } from "./sidecar";
 
 /**

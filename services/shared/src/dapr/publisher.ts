@@ -1,7 +1,7 @@
 import type { DaprClient } from "@dapr/dapr";
-import { PUBSUB_NAME } from "../topology";
-import { topicFor } from "../contracts/envelope";
-import type { AnyEvent } from "../contracts/events";
+import { PUBSUB_NAME } from "@todo/contracts/topology";
+import { topicFor } from "@todo/contracts/envelope";
+import type { AnyEvent } from "@todo/contracts/events";
 import { eventsPublished } from "../telemetry/event-metrics";
 
 export class PublishError extends Error {

@@ -1,4 +1,4 @@
-import { SECRETSTORE_NAME } from "../topology";
+import { SECRETSTORE_NAME } from "@todo/contracts/topology";
 import { sidecarUrl, type SidecarAddress } from "./sidecar";
 
 /**

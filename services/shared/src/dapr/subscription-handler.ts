@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import type { z } from "zod";
-import { isEventType } from "../contracts/events";
+import { isEventType } from "@todo/contracts/events";
 import { eventProcessingDuration, eventsConsumed } from "../telemetry/event-metrics";
 import type { Logger } from "../telemetry/logger";
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
 import type { Logger } from "../telemetry/logger";
 import { httpRequestDuration, httpRequests } from "../telemetry/http-metrics";
-import { cronBindings } from "../topology";
+import { cronBindings } from "@todo/contracts/topology";
 
 declare module "express-serve-static-core" {
   interface Request {

@@ -5,7 +5,7 @@ import { methodNotAllowed, methodsServed } from "./method-not-allowed";
 import { requestContext } from "./request-context";
 import type { Logger } from "../telemetry/logger";
 import { registry } from "../telemetry/registry";
-import { subscriptions, type AppId } from "../topology";
+import { subscriptions, type AppId } from "@todo/contracts/topology";
 
 export type ReadinessCheck = () => Promise<void>;
 

@@ -1,4 +1,5 @@
-import type { AnyEvent, WebSocketFrame } from "../../../shared/src/contracts";
+import type { AnyEvent } from "@todo/contracts/events";
+import type { WebSocketFrame } from "@todo/contracts/frames";
 
 /**
  * The browser-facing frame for an event, or null for events browsers do not get (the scheduler's

@@ -1,22 +1,15 @@
 import type { WebSocket } from "ws";
-import type { AnyEvent, ReplayFrame } from "../../../shared/src/contracts";
+import type { AnyEvent } from "@todo/contracts/events";
+import type { ReplayFrame } from "@todo/contracts/frames";
 import type { AuthUser } from "../../../shared/src/auth/tokens";
 import type { Logger } from "../../../shared/src/telemetry/logger";
 import { websocketClientsDropped, websocketConnections, websocketFramesSent } from "../../../shared/src/telemetry/websocket-metrics";
 import { ConnectionRegistry } from "../domain/connection-registry";
 import { planDelivery } from "../domain/frames";
+import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, CLOSE_TOKEN_EXPIRED, CLOSE_TOO_MANY_CONNECTIONS, CLOSE_TRY_AGAIN_LATER } from "@todo/contracts/close-codes";
 import { RecentEventIds } from "../domain/recent-event-ids";
 import { ReplayWindow, type ReplayWindowLimits } from "../domain/replay-window";
 
-/** Close codes (RFC 6455 §7.4.1). */
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_TRY_AGAIN_LATER = 1013;
-/** Application close code (4000–4999): the token expired; the page signs in again instead of reconnecting. */
-export const CLOSE_TOKEN_EXPIRED = 4001;
-/** Application close code, after HTTP 429: this user already has as many sockets open here as allowed. */
-export const CLOSE_TOO_MANY_CONNECTIONS = 4029;
-/** RFC 6455 §7.4.1 "policy violation": the client sent more messages than any browser page does. */
-export const CLOSE_POLICY_VIOLATION = 1008;
 /** setTimeout's largest delay; a token living longer is re-checked then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

@@ -1,7 +1,7 @@
 import { Router } from "express";
-import { schemaOfTopic } from "../../../shared/src/contracts";
+import { schemaOfTopic } from "@todo/contracts/events";
 import { subscriptionHandler } from "../../../shared/src/dapr/subscription-handler";
-import { subscriptions, type Topic } from "../../../shared/src/topology";
+import { subscriptions, type Topic } from "@todo/contracts/topology";
 import type { Logger } from "../../../shared/src/telemetry/logger";
 import type { SocketHub } from "../live/socket-hub";
 

@@ -1,5 +1,5 @@
-import type { Task } from "../../../../shared/src/contracts/task";
-import type { ServerFrame, WebSocketFrame } from "../../../../shared/src/contracts/frames";
+import type { Task } from "@todo/contracts/task";
+import type { ServerFrame, WebSocketFrame } from "@todo/contracts/frames";
 
 export type { ServerFrame, Task, WebSocketFrame };
 export type Priority = Task["priority"];

@@ -1,4 +1,5 @@
 import type { ServerFrame, WebSocketFrame } from "../api/types";
+import { CLOSE_TOKEN_EXPIRED } from "@todo/contracts/close-codes";
 
 export type LiveStatus = "connecting" | "live" | "offline";
 
@@ -13,11 +14,10 @@ export interface LiveUpdatesOptions {
   /** The page's state may be missing frames: refetch. Not called after a reconnect that was caught up. */
   onResync: (reason: ResyncReason) => void;
   onStatus: (status: LiveStatus) => void;
-  /** The server closed the socket because the token expired (close code 4001): sign in again. */
+  /** The server closed the socket because the token expired (CLOSE_TOKEN_EXPIRED): sign in again. */
   onExpired: () => void;
 }
 
-const CLOSE_TOKEN_EXPIRED = 4001;
 /** Frame ids remembered to drop repeats (a replay includes a reorder margin before the last seen id). */
 const SEEN_IDS = 500;
 /** A server that ignores `lastEventId` never answers with a replay.* frame: refetch after this long. */

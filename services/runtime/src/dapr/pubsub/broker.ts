@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "../../../../shared/src/telemetry/logger";
-import { PUBSUB_NAME } from "../../../../shared/src/topology";
+import { PUBSUB_NAME } from "@todo/contracts/topology";
 import { callApp, unboundedAbortController } from "../app-channel";
 import type { AppRegistry } from "../app-registry";
 import type { SidecarFaults } from "../faults";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { PUBSUB_NAME } from "../../../../shared/src/topology";
-import type { DaprObject } from "../../../../shared/src/dapr/resources";
+import { PUBSUB_NAME } from "@todo/contracts/topology";
+import type { DaprObject } from "@todo/contracts/dapr-resources";
 import { parseGoDuration } from "../schedule";
 
 /** One subscription as the broker routes it: read from a deployed `Subscription`, or added by a test. */

@@ -5,7 +5,7 @@ import { CircuitBreaker, parseTrip, type BreakerSettings } from "./circuit-break
 
 /**
  * The local sidecar's reading of a Dapr `Resiliency` resource — the same object the Pulumi program
- * deploys (services/shared/src/dapr/resources.ts) — with daprd 1.18.3's defaults
+ * deploys (services/contracts/src/dapr-resources.ts) — with daprd 1.18.3's defaults
  * (pkg/resiliency/resiliency.go, dapr/kit retry.DefaultConfig) and its lookup rules: one breaker per
  * pub/sub component for all topics (ComponentInboundPolicy), one per target app + method for
  * service invocation (EndpointPolicy) — each held by one sidecar, so keyed by the sidecar's app-id too.

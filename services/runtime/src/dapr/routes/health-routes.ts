@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { PUBSUB_NAME, SECRETSTORE_NAME } from "../../../../shared/src/topology";
+import { PUBSUB_NAME, SECRETSTORE_NAME } from "@todo/contracts/topology";
 import type { SidecarContext } from "../sidecar-context";
 
 /** `/v1.0/healthz`, `/v1.0/healthz/outbound` (204 when up) and `/v1.0/metadata` in Dapr's shape. */

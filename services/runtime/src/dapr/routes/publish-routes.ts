@@ -1,5 +1,5 @@
 import express, { Router } from "express";
-import { PUBSUB_NAME } from "../../../../shared/src/topology";
+import { PUBSUB_NAME } from "@todo/contracts/topology";
 import { sendDaprError } from "../dapr-error";
 import { CloudEventError, toCloudEvent } from "../pubsub/cloud-event";
 import type { SidecarContext } from "../sidecar-context";

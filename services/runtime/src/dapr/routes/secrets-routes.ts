@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { SECRETSTORE_NAME } from "../../../../shared/src/topology";
+import { SECRETSTORE_NAME } from "@todo/contracts/topology";
 import { sendDaprError } from "../dapr-error";
 import type { SidecarContext } from "../sidecar-context";
 

@@ -1,4 +1,4 @@
-import { PUBSUB_NAME, SECRETSTORE_NAME, apps, cronBindings, subscriptions, type AppId } from "../topology";
+import { PUBSUB_NAME, SECRETSTORE_NAME, apps, cronBindings, subscriptions, type AppId } from "./topology";
 
 /**
  * The Dapr custom resources, built FROM topology.ts, as plain objects — the ONE source of delivery

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { instantString, storableText } from "./safe-text";
 import { TaskSchema } from "./task";
-import { topics, type Topic } from "../topology";
+import { topics, type Topic } from "./topology";
 
 /**
  * The one event envelope (CloudEvents 1.0 attributes plus our extensions). `subject` is the task id,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { instantString, isStorableText, storableText, utcInstant } from "../src/contracts/safe-text";
+import { instantString, isStorableText, storableText, utcInstant } from "@todo/contracts/safe-text";
 
 describe("safe text and instants (what PostgreSQL and UTF-8 JSON can hold)", () => {
   it("when a string holds NUL or an unpaired surrogate, then it is refused; paired surrogates pass", () => {

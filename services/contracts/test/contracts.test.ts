@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { AnyEvent, TaskCreated, historyItemOf, makeEvent, orderHistory, topicFor } from "../src/contracts";
-import { subscriptions, allTopics, deadLetterTopic } from "../src/topology";
+import { AnyEvent, TaskCreated } from "@todo/contracts/events";
+import { makeEvent, topicFor } from "@todo/contracts/envelope";
+import { historyItemOf, orderHistory } from "@todo/contracts/history";
+import { subscriptions, allTopics, deadLetterTopic } from "@todo/contracts/topology";
 
 const task = {
   id: randomUUID(),

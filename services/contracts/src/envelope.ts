@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { SCHEMA_VERSION, topicOf, type EventOf, type EventType } from "./events";
-import type { Topic } from "../topology";
+import type { Topic } from "./topology";
 
 export interface NewEvent<T extends EventType> {
   type: T;
