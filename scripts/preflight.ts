@@ -4,8 +4,8 @@
 // Read-only: nothing is started or created. Exit 1 when something is missing.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatFindings, preflightFindings } from "./preflight/checks";
-import { probe } from "./preflight/probes";
+import { formatFindings, preflightFindings } from "../stacks/preflight/checks";
+import { probe } from "../stacks/preflight/probes";
 
 const { values } = parseArgs({ options: { stack: { type: "string" } } });
 if (values.stack !== "local" && values.stack !== "cloud") {

@@ -13,8 +13,8 @@ import { cloudBackupArgs } from "../components/backup/backup-settings";
 import { PostgresBackup } from "../components/backup/postgres-backup";
 import { Observability } from "../components/observability/observability";
 import { INGRESS_CLASS, NAMESPACES, Platform, type BrokerChoice } from "../components/platform/platform";
-import { formatFindings, preflightFindings, programRunsPreflight } from "../scripts/preflight/checks";
-import { probe } from "../scripts/preflight/probes";
+import { formatFindings, preflightFindings, programRunsPreflight } from "./preflight/checks";
+import { probe } from "./preflight/probes";
 import { loadStackConfig, replicasOf, serviceResourcesOf } from "./config";
 
 const { config, secrets } = loadStackConfig();

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { preflightFindings, programRunsPreflight, type ProbeResults } from "../../scripts/preflight/checks";
-import { placeholderPaths, probe, type Runner } from "../../scripts/preflight/probes";
+import { preflightFindings, programRunsPreflight, type ProbeResults } from "../../stacks/preflight/checks";
+import { placeholderPaths, probe, type Runner } from "../../stacks/preflight/probes";
 
 const root = join(__dirname, "..", "..");
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { freemem, homedir, platform } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { decodeConfigValue, parseStackConfig } from "../../stacks/config";
+import { decodeConfigValue, parseStackConfig } from "../config";
 import { requiredKeysOf, type ProbeResults, type StackName } from "./checks";
 
 /** Runs a command and returns its trimmed stdout, or undefined when it is missing or fails. */
