@@ -3,6 +3,7 @@ import pg from "pg";
 import { startLocalRuntime, type LocalRuntime } from "../../runtime/src/local-runtime";
 import { eventually } from "../../runtime/test/support/test-app";
 import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../testing/database";
+import { request } from "../../runtime/test/support/json-request";
 
 /**
  * `DELETE /api/account` end to end: the real services as processes behind the local runtime, which
@@ -35,15 +36,7 @@ describe("account erasure across every service (local runtime)", function () {
     await stopTestDatabases();
   });
 
-  const api = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, token?: string, body?: unknown) => request(runtime.url, method, path, { token, body });
   const count = async (table: string, userId: string) => (await sql.query(`SELECT count(*)::int AS n FROM ${table} WHERE user_id = $1`, [userId])).rows[0].n as number;
   const holdings = async (userId: string) => [
     await count("event_processor.audit_events", userId),

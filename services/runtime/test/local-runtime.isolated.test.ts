@@ -4,6 +4,7 @@ import { topics } from "@todo/contracts/topology";
 import { createTestDatabase, stopTestDatabases, type TestDatabase } from "../../testing/database";
 import { startLocalRuntime, type LocalRuntime } from "../src/local-runtime";
 import { eventually, startTestApp, type TestApp } from "./support/test-app";
+import { request } from "./support/json-request";
 
 /**
  * End to end through the real services (as child processes) behind the gateway: issue 2's "no event is
@@ -31,15 +32,7 @@ describe("local runtime end to end (backend + event-processor as processes)", fu
     await stopTestDatabases();
   });
 
-  const api = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, token?: string, body?: unknown) => request(runtime.url, method, path, { token, body });
 
   it("when the runtime is up, then /readyz lists every part as ok, /internal is not routed and /metrics/<app> is served on the loopback metrics port only", async () => {
     const ready = await api("GET", "/readyz");

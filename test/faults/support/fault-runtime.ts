@@ -2,39 +2,15 @@ import { randomUUID } from "node:crypto";
 import { createPool } from "#services/db-pool";
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from "#services/local-runtime";
 import { signOperatorToken } from "#services/operator-token";
+import { request } from "#services/testing/json-request";
+
+export { request, type ApiResponse } from "#services/testing/json-request";
 
 export type Pool = ReturnType<typeof createPool>;
-
-export interface ApiResponse {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read fields of whatever came back
-  text: string;
-  headers: Headers;
-}
 
 /** The local runtime as a fault test runs it: quiet, on any free port, waiting for readiness. */
 export function startQuietRuntime(opts: Partial<LocalRuntimeOptions> = {}): Promise<LocalRuntime> {
   return startLocalRuntime({ port: 0, output: "silent", logLevel: "warn", readyTimeoutMs: 150_000, ...opts });
-}
-
-/** One JSON request; never throws on an HTTP status, only on a network failure. */
-export async function request(baseUrl: string, method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
-  const headers: Record<string, string> = { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) };
-  let body: string | undefined;
-  if (opts.raw !== undefined) body = opts.raw;
-  else if (opts.body !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(opts.body);
-  }
-  const res = await fetch(`${baseUrl}${path}`, { method, headers: { ...headers, ...opts.headers }, body });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, body: parsed, text, headers: res.headers };
 }
 
 /** Signs up a fresh user and returns its token and id. */
