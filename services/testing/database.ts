@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import pg from "pg";
+import { unusedPort } from "../runtime/src/ports";
 
 export interface TestDatabase {
   /** URL of a fresh, empty database of its own. */
@@ -10,17 +10,8 @@ export interface TestDatabase {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** A free loopback port nobody else is handed meanwhile (see runtime/src/ports.ts). */
+export const freePort = unusedPort;
 
 let cluster: { baseUrl: string; stop: () => Promise<void> } | undefined;
 let counter = 0;

@@ -5,7 +5,8 @@ import { createLogger, type Logger } from "../../shared/src/telemetry/logger";
 import { app as appDefinition, type AppId } from "@todo/contracts/topology";
 import { LocalDapr, type LocalDaprOptions } from "./dapr/local-dapr";
 import { PostgresMessageStore } from "./dapr/pubsub/message-store";
-import { freePort, startEmbeddedDatabase, type RunningDatabase } from "./database/embedded-database";
+import { startEmbeddedDatabase, type RunningDatabase } from "./database/embedded-database";
+import { reservePorts } from "./ports";
 import { persistedSecret } from "./database/local-secrets";
 import { startGateway, type RunningGateway } from "./gateway/gateway";
 import { databaseCheck, httpCheck, runChecks, type ReadinessCheck, type ReadinessReport } from "./gateway/readiness";
@@ -115,13 +116,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const urls = new Map<AppId, string>();
     cleanups.push(() => Promise.all([...processes.values()].map((p) => p.stop())).then(() => undefined));
 
-    // Chosen before the services' ports, like them: a port-0 bind after they were picked (but before
-    // they listen) could be handed one of theirs.
-    const metricsPort = opts.metricsPort || (await freePort());
-    for (const appId of services) {
-      // Fixed up front and kept across restarts, like a Service's address in the cluster.
+    // Every port up front, distinct, and below the ephemeral range (./ports.ts): the sidecars' and the
+    // gateway's port-0 listeners bound next can never be handed one of them. A service's port is kept
+    // across restarts, like a Service's address in the cluster.
+    const picked = await reservePorts(services.length + 1);
+    const metricsPort = opts.metricsPort || picked[services.length]!;
+    for (const [i, appId] of services.entries()) {
       const externalSidecar = opts.externalSidecars?.[appId];
-      const port = externalSidecar !== undefined ? appDefinition(appId).port : await freePort();
+      const port = externalSidecar !== undefined ? appDefinition(appId).port : picked[i]!;
       const appUrl = `http://127.0.0.1:${port}`;
       urls.set(appId, appUrl);
       const sidecar = !appDefinition(appId).dapr ? undefined : externalSidecar !== undefined ? { port: externalSidecar } : await dapr.addApp(appId, appUrl);

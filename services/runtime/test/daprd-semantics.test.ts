@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { localDaprResources, resiliencyPolicies, type DaprObject } from "@todo/contracts/dapr-resources";
 import type { LocalDapr } from "../src/dapr/local-dapr";
 import { Backoff, DAPR_BACKOFF } from "../src/dapr/resiliency/backoff";
-import { freePort } from "../src/database/embedded-database";
+import { unusedPort as freePort } from "../src/ports";
 import { BEFORE_RESILIENCY } from "./support/before-policies";
 import { cloudEvent, publish, testDapr } from "./support/sidecar-fixture";
 import { eventually, startTestApp, type TestApp } from "./support/test-app";

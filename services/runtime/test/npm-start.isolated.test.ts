@@ -3,7 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort } from "../src/database/embedded-database";
+import { unusedPort as freePort } from "../src/ports";
 
 const servicesDir = resolve(__dirname, "../..");
 

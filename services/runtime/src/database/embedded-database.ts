@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import pg from "pg";
 import type { Logger } from "../../../shared/src/telemetry/logger";
+import { unusedPort } from "../ports";
 import { persistedSecret } from "./local-secrets";
 
 export interface RunningDatabase {
@@ -12,17 +12,6 @@ export interface RunningDatabase {
 }
 
 const DATABASE_NAME = "todo";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A PostgreSQL left running by a runtime that was killed (SIGKILL skips every cleanup) holds the data
@@ -77,7 +66,7 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; persistent:
   if (process.getuid?.() === 0) chmodSync(opts.dataDir, (statSync(opts.dataDir).mode & 0o7777) | 0o711);
   await stopOrphanedServer(pgDir, opts.log);
   const password = persistedSecret(opts.dataDir, "postgres-password");
-  const port = await freePort();
+  const port = await unusedPort();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,
