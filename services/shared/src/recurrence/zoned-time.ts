@@ -26,12 +26,21 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** An IANA zone name as the runtime spells it (`europe/berlin` → `Europe/Berlin`), or null if unknown. */
+/**
+ * An IANA zone name the runtime knows, spelled as IANA does (`europe/berlin` → `Europe/Berlin`), or
+ * null if unknown. The name the user gave is kept when the runtime resolves it to another one: ICU
+ * (CLDR) still reports some renamed zones by their old names — Node 20 resolves `Asia/Kolkata` to
+ * `Asia/Calcutta`, `Europe/Kyiv` to `Europe/Kiev`, `Asia/Kathmandu` to `Asia/Katmandu` — which tzdata
+ * keeps only as backward links (eggert/tz `backward`, 2026c: `Link Asia/Kolkata Asia/Calcutta`), and
+ * newer runtimes no longer rename at all (TC39 time zone canonicalization). Same zone, same rules;
+ * the user's name is the one to show.
+ */
 export function canonicalTimeZone(name: string): string | null {
   // Zone names only: offsets like "+01:00" or "GMT+1" are not zones with rules, and a series needs rules.
   if (name.length > 64 || !/^(?:UTC|[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2})$/.test(name)) return null;
   try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyReminderLead, fromFloating, nextOccurrence, reminderLead, toFloating, upcomingSlots, type CompletedOccurrence } from "../src/recurrence";
+import { applyReminderLead, canonicalTimeZone, fromFloating, nextOccurrence, reminderLead, toFloating, upcomingSlots, type CompletedOccurrence } from "../src/recurrence";
 
 const at = (localIso: string, zone: string) => fromFloating(new Date(`${localIso}Z`), zone);
 const local = (d: Date | string, zone: string) => toFloating(new Date(d), zone).toISOString().slice(0, 19);
@@ -63,5 +63,13 @@ describe("recurrence: previews end where the series ends", () => {
     assert.deepEqual(upcomingSlots("FREQ=DAILY;COUNT=2", "UTC", start, 5).map((d) => d.toISOString()), ["2027-01-02T09:00:00.000Z"]);
     assert.deepEqual(upcomingSlots("FREQ=DAILY;COUNT=1", "UTC", start, 5), []);
     assert.equal(upcomingSlots("FREQ=DAILY", "UTC", start, 5).length, 5);
+  });
+});
+
+describe("recurrence: zone names", () => {
+  it("when a renamed zone is given by its IANA name, then that name is kept, not the old one ICU reports (Asia/Kolkata, not Asia/Calcutta)", () => {
+    for (const z of ["Asia/Kolkata", "Europe/Kyiv", "Asia/Kathmandu", "America/Nuuk", "Asia/Ho_Chi_Minh"]) assert.equal(canonicalTimeZone(z), z);
+    assert.equal(canonicalTimeZone("europe/berlin"), "Europe/Berlin", "case is still IANA's");
+    assert.equal(canonicalTimeZone("Mars/Olympus"), null);
   });
 });
