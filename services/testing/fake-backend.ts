@@ -7,7 +7,7 @@ import type { Task } from "@todo/contracts/task";
 /**
  * The backend's `POST internal/tasks/next-occurrence` with the rules that matter here, as the real one
  * keeps them: one occurrence per completion event, one next occurrence per existing parent, created
- * from the request alone (the parent may be gone), 409 while the parent exists and is pending. Checked and recorded without yielding after the
+ * from the request alone (the parent may be gone or reopened since). Checked and recorded without yielding after the
  * pause, so concurrent requests race like concurrent transactions against unique indexes.
  */
 export interface FakeBackend {
@@ -40,7 +40,6 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     // let concurrent requests overlap before the decisive check
     await new Promise((r) => setTimeout(r, 20));
     const body = req.body as Record<string, unknown> & { eventId: string; parentTaskId: string };
-    if (state.tasks.get(body.parentTaskId)?.status === "pending") return void res.status(409).json({ error: { code: "conflict", message: "task is not completed" } });
     const existing = byEvent.get(body.eventId) ?? state.children.get(body.parentTaskId)?.task;
     if (existing) return void res.status(200).json({ task: existing });
     const now = new Date().toISOString();

@@ -118,12 +118,6 @@ export async function findTask(db: Db, id: string, opts: { userId?: string; lock
   return res.rows[0] ? toRecord(res.rows[0]) : null;
 }
 
-/** The parent's status if it still exists. */
-export async function statusOf(db: Db, id: string): Promise<Task["status"] | null> {
-  const res = await db.query<{ status: Task["status"] }>("SELECT status FROM backend.tasks WHERE id = $1", [id]);
-  return res.rows[0]?.status ?? null;
-}
-
 /**
  * Inserts the occurrence a completion event asked for, once: `created_by_event` is UNIQUE, so a
  * redelivered event (or a second replica) finds the row instead. The parent may have been deleted

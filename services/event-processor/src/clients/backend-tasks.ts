@@ -1,7 +1,7 @@
 import { invokeService } from "../../../shared/src/dapr/invoke";
 import type { SidecarAddress } from "../../../shared/src/dapr/sidecar";
 
-export type NextOccurrenceResult = "created" | "existed" | "gone" | "task-not-completed";
+export type NextOccurrenceResult = "created" | "existed" | "gone";
 
 /** Everything the backend needs to create a next occurrence (see its NextOccurrenceBody). */
 export interface NextOccurrenceRequest {
@@ -29,8 +29,8 @@ export class BackendTasksClient {
 
   /**
    * One call per completion: the backend creates the occurrence once per completion event (201 made
-   * it, 200 found it), whether or not the completed task still exists. 404: the owner is gone; 409: the
-   * task exists and is pending again.
+   * it, 200 found it), whether or not the completed task still exists or was reopened since. 404: the
+   * owner is gone.
    */
   async createNextOccurrence(body: NextOccurrenceRequest): Promise<NextOccurrenceResult> {
     const res = await invokeService(this.cfg, "backend", "internal/tasks/next-occurrence", {
@@ -45,8 +45,6 @@ export class BackendTasksClient {
         return "existed";
       case 404:
         return "gone";
-      case 409:
-        return "task-not-completed";
       default:
         throw new Error(`backend POST internal/tasks/next-occurrence: HTTP ${res.status}`);
     }
