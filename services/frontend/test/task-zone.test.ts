@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { choiceFor, monthlyRule, ruleOnSave } from "../web/src/recurrence";
 import { reminderChoiceFor, remindAtFor } from "../web/src/reminder-offset";
 import { formatWhen, isoToLocalInput, localInputToIso } from "../web/src/time";
 
@@ -31,5 +32,27 @@ describe("web: a task's times are its zone's wall clock", () => {
     assert.equal(reminderChoiceFor(due, remind, "Europe/Berlin"), "1d");
     assert.equal(remindAtFor("1h", due, null, "Europe/Berlin"), "2027-03-28T06:00:00.000Z", "an hour is exact");
     assert.equal(reminderChoiceFor(due, "2027-03-27T07:00:00.000Z", "Europe/Berlin"), "custom", "24 h before is 08:00 the day before, not '1 day before'");
+  });
+});
+
+describe("web: saving an edit keeps the series' rule", () => {
+  const lastDay = monthlyRule(31); // FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1
+  const edit = (stored: string | null, firstOccurrence: boolean) => ({ stored, firstOccurrence, initial: choiceFor(stored) });
+
+  it("when a later occurrence of 'monthly on the 31st' (due 28 February) is renamed, then the rule is not turned into 'the 28th'", () => {
+    assert.equal(ruleOnSave(edit(lastDay, false), choiceFor(lastDay), 28), lastDay);
+    // a plain RFC rule from the API, shown under the monthly preset, is saved as it is too
+    assert.equal(ruleOnSave(edit("FREQ=MONTHLY", false), choiceFor("FREQ=MONTHLY"), 31), "FREQ=MONTHLY");
+  });
+
+  it("when the first occurrence of a monthly preset is moved to another day, then its rule follows the due day (moving it moves the series)", () => {
+    assert.equal(ruleOnSave(edit(monthlyRule(15), true), choiceFor(monthlyRule(15)), 16), "FREQ=MONTHLY;BYMONTHDAY=16");
+  });
+
+  it("when the user changes the Repeat controls or creates a task, then the rule is the one chosen", () => {
+    assert.equal(ruleOnSave(edit(lastDay, false), { preset: "daily", days: [], custom: "" }, 28), "FREQ=DAILY");
+    assert.equal(ruleOnSave(edit("FREQ=WEEKLY;BYDAY=MO", false), { preset: "weekly", days: ["MO", "TU"], custom: "" }, 1), "FREQ=WEEKLY;BYDAY=MO,TU");
+    assert.equal(ruleOnSave(null, { preset: "monthly", days: [], custom: "" }, 30), monthlyRule(30));
+    assert.equal(ruleOnSave(edit(lastDay, false), { preset: "none", days: [], custom: "" }, 28), null);
   });
 });

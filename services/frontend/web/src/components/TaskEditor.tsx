@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
 import type { Priority, Task, TaskInput } from "../api/types";
 import { canonicalTimeZone } from "../../../../shared/src/recurrence";
-import { browserTimeZone, choiceFor, dayOfMonthIn, formatInZone, knownTimeZones, previewOccurrences, ruleFor, WEEKDAYS, type RecurrenceChoice, type WeekdayCode } from "../recurrence";
+import { browserTimeZone, choiceFor, dayOfMonthIn, formatInZone, knownTimeZones, previewOccurrences, ruleOnSave, WEEKDAYS, type RecurrenceChoice, type WeekdayCode } from "../recurrence";
 import { isoToLocalInput, localInputToIso, sameZone } from "../time";
 import { FieldError } from "./Toasts";
 import { reminderChoiceFor, remindAtFor, type ReminderChoice } from "../reminder-offset";
@@ -28,7 +28,8 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
   const [dueAt, setDueAt] = useState(isoToLocalInput(task?.dueAt ?? null, timeZone));
   const [remindAt, setRemindAt] = useState(isoToLocalInput(task?.remindAt ?? null, timeZone));
   const [reminder, setReminder] = useState<ReminderChoice>(reminderChoiceFor(task?.dueAt ?? null, task?.remindAt ?? null, timeZone));
-  const [choice, setChoice] = useState<RecurrenceChoice>(choiceFor(task?.recurrence ?? null));
+  const [initialChoice] = useState<RecurrenceChoice>(() => choiceFor(task?.recurrence ?? null));
+  const [choice, setChoice] = useState<RecurrenceChoice>(initialChoice);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const titleRef = useRef<HTMLInputElement>(null);
@@ -44,7 +45,8 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
   const zone = canonicalTimeZone(timeZone) ?? browserTimeZone();
   const dueIso = localInputToIso(dueAt, zone);
   const start = dueIso ? new Date(dueIso) : new Date();
-  const rule = ruleFor(choice, dayOfMonthIn(start, zone));
+  const edit = task && { stored: task.recurrence, firstOccurrence: (task.seriesIndex ?? 1) === 1, initial: initialChoice };
+  const rule = ruleOnSave(edit, choice, dayOfMonthIn(start, zone));
   const preview = rule ? previewOccurrences(rule, start, 3, timeZone) : null;
   const fieldError = (name: string) => error?.fields.find((f) => f.field === name)?.message;
 
