@@ -6,7 +6,7 @@ import type { Task } from "@todo/contracts/task";
 import { taskOperations } from "../../shared/src/telemetry/task-metrics";
 import { recordTombstone } from "./data/change-feed";
 import { appendToOutbox } from "./data/outbox";
-import { deleteTask, findTask, insertOccurrenceOnce, insertTaskWithEvents, updateTask } from "./data/tasks";
+import { deleteTask, findTask, insertOccurrenceOnce, insertTaskWithEvents, stateOf, updateTask } from "./data/tasks";
 import { satisfies, type IfMatch } from "./domain/if-match";
 import { applyPatch, completeTask, endSeries, newTask, nextOccurrence, patchConflict, reopenTask, SeriesRefusal, skipOccurrence } from "./domain/task-changes";
 import { eventsFor, type TaskChange } from "./domain/task-events";
@@ -114,9 +114,15 @@ export class TaskCommands {
    * committed completion has its next occurrence whatever happens to the task afterwards, so untick
    * right after a tick gives the same series as untick a second later ("reopening neither creates nor
    * deletes occurrences", README). `created` is false when that event — or an earlier completion of
-   * the same parent (UNIQUE parent_task_id) — created it before.
+   * the same parent (UNIQUE parent_task_id) — created it before. A parent pending at or before the
+   * event's version never had that completion (the completion and its event commit together, and a
+   * reopen raises the version): a 409.
    */
   async createNextOccurrence(input: NextOccurrenceInput): Promise<{ task: Task; created: boolean }> {
+    const parent = await stateOf(this.db, input.parentTaskId);
+    if (parent?.status === "pending" && input.parentVersion !== undefined && parent.version <= input.parentVersion) {
+      throw conflict(`task was never completed at version ${input.parentVersion}`);
+    }
     const rec = nextOccurrence(input, randomUUID(), this.clock());
     const events = eventsFor({ kind: "created", task: rec.task }, this.eventContext(input.correlationId));
     const result = await insertOccurrenceOnce(this.db, rec, input.eventId, events);

@@ -75,6 +75,8 @@ describe("backend internal routes and history proxy", () => {
     assert.equal(bad.body.error.details[0].field, "dueAt");
     const badRule = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task, { recurrence: "FREQ=DAILY;BYHOUR=99" }) });
     assert.equal(badRule.status, 400);
+    const never = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task, { parentVersion: task.version }) });
+    assert.equal(never.status, 409, "the parent is pending at the event's version: it never had that completion");
     const orphan = nextBody({ ...task, id: randomUUID(), userId: randomUUID() });
     assert.equal((await h.request("POST", "/internal/tasks/next-occurrence", { body: orphan })).status, 404, "the owner is gone");
   });
@@ -83,9 +85,9 @@ describe("backend internal routes and history proxy", () => {
     // untick right after a tick: the outcome must not depend on whether the event-processor was faster
     // (it was a 409, retried for a minute, then a dead letter — and no occurrence)
     const first = await h.createTask(user.token, { title: "oops", dueAt: "2030-01-01T09:00:00Z", recurrence: "FREQ=DAILY" });
-    await h.request("POST", `/api/tasks/${first.id}/complete`, { token: user.token });
+    const done = await h.request("POST", `/api/tasks/${first.id}/complete`, { token: user.token });
     await h.request("POST", `/api/tasks/${first.id}/reopen`, { token: user.token });
-    const created = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(first) });
+    const created = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(first, { parentVersion: done.body.version }) });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.deepEqual([created.body.task.seriesIndex, created.body.task.seriesId], [2, first.id]);
     await h.request("POST", `/api/tasks/${first.id}/complete`, { token: user.token });

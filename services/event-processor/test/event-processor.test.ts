@@ -235,9 +235,17 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
 
     it("when the task was reopened before its completion was handled, then its next occurrence is still created (the completion is committed)", async () => {
       const t = completedRecurring();
-      backend.tasks.set(t.id, { ...t, status: "pending", completedAt: null });
+      // a reopen is a change: the version goes up
+      backend.tasks.set(t.id, { ...t, status: "pending", completedAt: null, version: t.version + 1 });
       assert.equal(await deliver(a, taskEvent("task.completed", t)), "SUCCESS");
       assert.equal(backend.children.get(t.id)?.body.dueAt, "2024-03-02T09:00:00.000Z");
+    });
+
+    it("when the task is pending at the event's own version (a completion it never had), then the event is retried (409)", async () => {
+      const t = completedRecurring();
+      backend.tasks.set(t.id, { ...t, status: "pending", completedAt: null });
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "RETRY");
+      assert.equal(backend.children.has(t.id), false);
     });
 
     it("when the user ended the series, then the backend is not asked", async () => {

@@ -118,6 +118,12 @@ export async function findTask(db: Db, id: string, opts: { userId?: string; lock
   return res.rows[0] ? toRecord(res.rows[0]) : null;
 }
 
+/** The task's status and version if it still exists. */
+export async function stateOf(db: Db, id: string): Promise<Pick<Task, "status" | "version"> | null> {
+  const res = await db.query<Pick<Task, "status" | "version">>("SELECT status, version FROM backend.tasks WHERE id = $1", [id]);
+  return res.rows[0] ?? null;
+}
+
 /**
  * Inserts the occurrence a completion event asked for, once: `created_by_event` is UNIQUE, so a
  * redelivered event (or a second replica) finds the row instead. The parent may have been deleted

@@ -58,6 +58,7 @@ export class RecurringTaskConsumer {
       eventId: event.id,
       correlationId: event.correlationId,
       parentTaskId: t.id,
+      parentVersion: t.version,
       userId: t.userId,
       title: t.title,
       description: t.description,
@@ -69,6 +70,9 @@ export class RecurringTaskConsumer {
       seriesStart: series.seriesStart,
       ...next,
     });
+    // The backend never had this completion: nothing a later attempt could change, kept visible as a
+    // retried and then dead-lettered event (docs/RELIABILITY.md's poison event).
+    if (result === "never-completed") throw new Error(`task ${t.id} was never completed at version ${t.version} (409)`);
     await this.markDone(event.id);
     if (result === "gone") {
       this.log.info({ taskId: t.id, eventId: event.id }, "the task's owner is gone: the series ends");
