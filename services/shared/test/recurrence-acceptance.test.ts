@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyReminderLead, canonicalTimeZone, fromFloating, nextOccurrence, reminderLead, toFloating, upcomingSlots, type CompletedOccurrence } from "../src/recurrence";
+import { applyReminderLead, canonicalTimeZone, fromFloating, nextOccurrence, RecurrenceError, reminderLead, toFloating, upcomingSlots, type CompletedOccurrence } from "../src/recurrence";
 
 const at = (localIso: string, zone: string) => fromFloating(new Date(`${localIso}Z`), zone);
 const local = (d: Date | string, zone: string) => toFloating(new Date(d), zone).toISOString().slice(0, 19);
@@ -71,5 +71,11 @@ describe("recurrence: zone names", () => {
     for (const z of ["Asia/Kolkata", "Europe/Kyiv", "Asia/Kathmandu", "America/Nuuk", "Asia/Ho_Chi_Minh"]) assert.equal(canonicalTimeZone(z), z);
     assert.equal(canonicalTimeZone("europe/berlin"), "Europe/Berlin", "case is still IANA's");
     assert.equal(canonicalTimeZone("Mars/Olympus"), null);
+  });
+
+  it("when a stored zone is unknown to this runtime, then the series fails as a refused rule does (RecurrenceError), not with a RangeError", () => {
+    const start = "2027-01-01T09:00:00.000Z";
+    const o = { recurrence: "FREQ=DAILY", timeZone: "Mars/Olympus", seriesStart: start, seriesSlot: start, seriesIndex: 1, seriesEnded: false, dueAt: start, remindAt: null, completedAt: start };
+    assert.throws(() => nextOccurrence(o), (err: Error) => err instanceof RecurrenceError && /time zone "Mars\/Olympus"/.test(err.message));
   });
 });

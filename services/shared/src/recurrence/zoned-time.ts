@@ -1,3 +1,5 @@
+import { RecurrenceError } from "./rrule-parse";
+
 /**
  * Floating local wall-clock time ↔ instant in an IANA zone, with the runtime's own zone data (Intl /
  * ICU) — no offset tables. A "floating" Date is one whose UTC fields are the local wall clock: rrule
@@ -6,24 +8,39 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * A zone stored when the runtime knew it may be unknown to a later one (a database restored next to
+ * an older ICU, a name a tzdata release dropped): a RecurrenceError like a stored rule the parser now
+ * refuses, so each caller's policy for those applies (the completion ends the series, skip is a 409,
+ * the event is dropped) instead of a RangeError becoming a 500 or a retried event.
+ */
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      era: "short",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
+    try {
+      f = newFormatter(timeZone);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      throw new RecurrenceError(`time zone ${JSON.stringify(timeZone.slice(0, 64))} is not known to this server`);
+    }
     // bounded: the zones a runtime knows are a few hundred
     if (formatters.size < 1000) formatters.set(timeZone, f);
   }
   return f;
+}
+
+function newFormatter(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    era: "short",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
 }
 
 /**
