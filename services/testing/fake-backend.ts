@@ -7,7 +7,8 @@ import type { Task } from "@todo/contracts/task";
 /**
  * The backend's `POST internal/tasks/next-occurrence` with the rules that matter here, as the real one
  * keeps them: one occurrence per completion event, one next occurrence per existing parent, created
- * from the request alone (the parent may be gone), 409 while the parent exists and is pending. Checked and recorded without yielding after the
+ * from the request alone (the parent may be gone or reopened since), 409 when the parent is pending at
+ * or before the request's parentVersion (a completion it never had). Checked and recorded without yielding after the
  * pause, so concurrent requests race like concurrent transactions against unique indexes.
  */
 export interface FakeBackend {
@@ -40,11 +41,14 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     // let concurrent requests overlap before the decisive check
     await new Promise((r) => setTimeout(r, 20));
     const body = req.body as Record<string, unknown> & { eventId: string; parentTaskId: string };
-    if (state.tasks.get(body.parentTaskId)?.status === "pending") return void res.status(409).json({ error: { code: "conflict", message: "task is not completed" } });
+    const parent = state.tasks.get(body.parentTaskId);
+    if (parent?.status === "pending" && typeof body.parentVersion === "number" && parent.version <= body.parentVersion) {
+      return void res.status(409).json({ error: { code: "conflict", message: "task was never completed at that version" } });
+    }
     const existing = byEvent.get(body.eventId) ?? state.children.get(body.parentTaskId)?.task;
     if (existing) return void res.status(200).json({ task: existing });
     const now = new Date().toISOString();
-    const { eventId: _e, correlationId: _c, parentTaskId: _p, ...fields } = body;
+    const { eventId: _e, correlationId: _c, parentTaskId: _p, parentVersion: _v, ...fields } = body;
     const child = { ...fields, id: randomUUID(), status: "pending", completedAt: null, createdAt: now, updatedAt: now, version: 1 } as unknown as Task;
     byEvent.set(body.eventId, child);
     state.children.set(body.parentTaskId, { task: child, body });

@@ -148,6 +148,27 @@ describe("the web app as a daily tool, in Chromium against the local runtime", f
     assert.equal(Date.parse(moved.remindAt!), later.getTime() - 10 * 60_000);
   });
 
+  it("when a series repeats in another zone than the browser's, then the list and the editor show its times in that zone, and '1 day before' is that zone's day before", async () => {
+    // Sunday 20:00 in Los Angeles on the day the US springs forward: the day before has 23 hours there
+    await createTask({ title: "LA call", dueAt: "2027-03-14T20:00:00-07:00", recurrence: "FREQ=WEEKLY;BYDAY=SU", timeZone: "America/Los_Angeles" });
+    const row = taskRow(page, "LA call");
+    await row.filter({ hasText: "(America/Los_Angeles)" }).waitFor();
+    assert.match(await row.textContent() ?? "", /Mar 14, 2027,? 8:00\sPM \(America\/Los_Angeles\)/);
+    await row.getByRole("button", { name: /Edit/ }).click();
+    const editor = page.getByRole("dialog");
+    const due = editor.getByLabel(/^Due/);
+    // Chromium drops ":00" seconds from a datetime-local value
+    assert.match(await due.inputValue(), /^2027-03-14T20:00(:00)?$/, "the wall clock of the task's zone, not the browser's");
+    await editor.getByTestId("occurrences").filter({ hasText: "Mar 21" }).waitFor();
+    assert.match(await editor.getByTestId("occurrences").textContent() ?? "", /Mar 21, 2027,? 08:00\sPM/);
+    await editor.getByRole("combobox", { name: /^Reminder/ }).selectOption("1d");
+    await editor.getByRole("button", { name: "Save" }).click();
+    await editor.waitFor({ state: "detached" });
+    const saved = (await api<{ items: Task[] }>("GET", "/api/tasks?q=LA%20call")).items[0]!;
+    assert.equal(saved.dueAt, "2027-03-15T03:00:00.000Z", "unchanged by a save");
+    assert.equal(saved.remindAt, "2027-03-14T04:00:00.000Z", "Saturday 20:00 PST: one local day, 23 hours, before");
+  });
+
   it("when a title is typed into quick add and Enter pressed, then the task is added with the defaults", async () => {
     await page.getByLabel("Quick add").fill("Buy milk");
     await page.getByLabel("Quick add").press("Enter");

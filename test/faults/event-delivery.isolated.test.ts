@@ -183,8 +183,9 @@ describe("faults: event delivery (backend + event-processor on the local runtime
     const created = await request(runtime.url, "POST", "/api/tasks", { token, body: { title: "poison", dueAt: new Date(Date.now() + 86_400_000).toISOString(), recurrence: "FREQ=DAILY" } });
     assert.equal(created.status, 201);
     const task = created.body;
-    // A task.completed for a task that is still pending: the backend answers 409 every time, so the
-    // event-processor asks for a retry on each attempt.
+    // A task.completed for a task that is still pending at that version (a completion it never had; a
+    // reopened one has a higher version): the backend answers 409 every time, so the event-processor
+    // asks for a retry on each attempt.
     const createdEvent = await eventually(
       async () => (await db.query<{ payload: Record<string, unknown> }>("SELECT payload FROM backend.outbox WHERE task_id = $1", [task.id])).rows[0]?.payload,
       (p) => p !== undefined,

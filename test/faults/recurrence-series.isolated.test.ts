@@ -140,6 +140,25 @@ describe("faults: recurrence cost and series (backend + event-processor on the l
     assert.equal(new Set(rows.map((r) => r.series_id)).size, ids.length, "exactly one each");
   });
 
+  it("when a recurring task is reopened immediately after it was completed, then its next occurrence exists all the same (untick right after a tick)", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = await request(runtime.url, "POST", "/api/tasks", { token: attacker.token, body: { title: `oops ${i}`, dueAt: new Date(Date.now() + 3_600_000).toISOString(), recurrence: "FREQ=DAILY" } });
+      assert.equal((await request(runtime.url, "POST", `/api/tasks/${t.body.id}/complete`, { token: attacker.token })).status, 200);
+      assert.equal((await request(runtime.url, "POST", `/api/tasks/${t.body.id}/reopen`, { token: attacker.token })).status, 200);
+      ids.push(t.body.id);
+    }
+    // before: a 409 retried for a minute, then a dead letter, and no occurrence
+    const rows = await eventually(
+      async () => (await db.query("SELECT parent_task_id FROM backend.tasks WHERE parent_task_id = ANY($1::uuid[])", [ids])).rows,
+      (r) => r.length === ids.length,
+      20_000,
+      "a next occurrence per reopened task",
+    );
+    assert.equal(new Set(rows.map((r) => r.parent_task_id)).size, ids.length, "exactly one each");
+    for (const id of ids) assert.equal((await request(runtime.url, "GET", `/api/tasks/${id}`, { token: attacker.token })).body.status, "pending", "the reopened task stays open");
+  });
+
   it("when the two series of issue 17 are completed, then their next occurrences are Monday 20:00 Los Angeles and 09:00 Berlin", async () => {
     const cases = [
       { dueAt: "2026-12-07T20:00:00-08:00", recurrence: "FREQ=WEEKLY;BYDAY=MO", timeZone: "America/Los_Angeles", expect: "2026-12-15T04:00:00.000Z" },

@@ -6,7 +6,7 @@ import type { Task } from "@todo/contracts/task";
 import { taskOperations } from "../../shared/src/telemetry/task-metrics";
 import { recordTombstone } from "./data/change-feed";
 import { appendToOutbox } from "./data/outbox";
-import { deleteTask, findTask, insertOccurrenceOnce, insertTaskWithEvents, statusOf, updateTask } from "./data/tasks";
+import { deleteTask, findTask, insertOccurrenceOnce, insertTaskWithEvents, stateOf, updateTask } from "./data/tasks";
 import { satisfies, type IfMatch } from "./domain/if-match";
 import { applyPatch, completeTask, endSeries, newTask, nextOccurrence, patchConflict, reopenTask, SeriesRefusal, skipOccurrence } from "./domain/task-changes";
 import { eventsFor, type TaskChange } from "./domain/task-events";
@@ -110,12 +110,19 @@ export class TaskCommands {
   /**
    * Creates the occurrence a `task.completed` event asked for, exactly once per event (UNIQUE
    * created_by_event), from the event's own copy of the series: it exists even when the completed
-   * task was deleted right after (issue 18.1). `created` is false when that event created it before.
-   * A parent that exists but is pending again (reopened) is a 409, retried by the caller as before
-   * reopen existed; what a reopen does to the series is the reopen's to decide.
+   * task was deleted right after (issue 18.1), and when it was reopened before the event arrived: a
+   * committed completion has its next occurrence whatever happens to the task afterwards, so untick
+   * right after a tick gives the same series as untick a second later ("reopening neither creates nor
+   * deletes occurrences", README). `created` is false when that event — or an earlier completion of
+   * the same parent (UNIQUE parent_task_id) — created it before. A parent pending at or before the
+   * event's version never had that completion (the completion and its event commit together, and a
+   * reopen raises the version): a 409.
    */
   async createNextOccurrence(input: NextOccurrenceInput): Promise<{ task: Task; created: boolean }> {
-    if ((await statusOf(this.db, input.parentTaskId)) === "pending") throw conflict("task is not completed");
+    const parent = await stateOf(this.db, input.parentTaskId);
+    if (parent?.status === "pending" && input.parentVersion !== undefined && parent.version <= input.parentVersion) {
+      throw conflict(`task was never completed at version ${input.parentVersion}`);
+    }
     const rec = nextOccurrence(input, randomUUID(), this.clock());
     const events = eventsFor({ kind: "created", task: rec.task }, this.eventContext(input.correlationId));
     const result = await insertOccurrenceOnce(this.db, rec, input.eventId, events);

@@ -68,16 +68,31 @@ describe("backend internal routes and history proxy", () => {
     };
   }
 
-  it("when the next occurrence is asked with an invalid body, for a pending parent or a gone owner, then it is 400, 409 or 404", async () => {
+  it("when the next occurrence is asked with an invalid body or for a gone owner, then it is 400 or 404", async () => {
     const task = await h.createTask(user.token, { title: "not yet", recurrence: "FREQ=DAILY" });
     const bad = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task, { dueAt: "tomorrow" }) });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.details[0].field, "dueAt");
     const badRule = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task, { recurrence: "FREQ=DAILY;BYHOUR=99" }) });
     assert.equal(badRule.status, 400);
-    assert.equal((await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task) })).status, 409, "the parent exists and is pending");
+    const never = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(task, { parentVersion: task.version }) });
+    assert.equal(never.status, 409, "the parent is pending at the event's version: it never had that completion");
     const orphan = nextBody({ ...task, id: randomUUID(), userId: randomUUID() });
     assert.equal((await h.request("POST", "/internal/tasks/next-occurrence", { body: orphan })).status, 404, "the owner is gone");
+  });
+
+  it("when the completed task was reopened before its event was handled, then its next occurrence is still created, and completing it again makes no second", async () => {
+    // untick right after a tick: the outcome must not depend on whether the event-processor was faster
+    // (it was a 409, retried for a minute, then a dead letter — and no occurrence)
+    const first = await h.createTask(user.token, { title: "oops", dueAt: "2030-01-01T09:00:00Z", recurrence: "FREQ=DAILY" });
+    const done = await h.request("POST", `/api/tasks/${first.id}/complete`, { token: user.token });
+    await h.request("POST", `/api/tasks/${first.id}/reopen`, { token: user.token });
+    const created = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(first, { parentVersion: done.body.version }) });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual([created.body.task.seriesIndex, created.body.task.seriesId], [2, first.id]);
+    await h.request("POST", `/api/tasks/${first.id}/complete`, { token: user.token });
+    const again = await h.request("POST", "/internal/tasks/next-occurrence", { body: nextBody(first) });
+    assert.deepEqual([again.status, again.body.task.id], [200, created.body.task.id], "the second completion finds the first one's occurrence");
   });
 
   it("when the completed task was deleted before its event was handled, then its next occurrence is still created, once (18.1)", async () => {

@@ -32,6 +32,23 @@ describe("backend series API: time zone, skip, end-series, what task.completed c
     assert.deepEqual([badPatch.status, badPatch.body.error.details[0].field], [400, "timeZone"]);
   });
 
+  it("when a zone is given by its current IANA name, then the task keeps that name (Asia/Kolkata, not ICU's Asia/Calcutta)", async () => {
+    for (const zone of ["Asia/Kolkata", "Europe/Kyiv", "Asia/Kathmandu"]) {
+      const t = await h.createTask(user.token, { title: zone, dueAt: "2027-03-26T09:00:00Z", recurrence: "FREQ=DAILY", timeZone: zone });
+      assert.equal(t.timeZone, zone);
+    }
+  });
+
+  it("when a task's stored zone is unknown to this runtime, then completing it ends its series (no 500) and skipping is a 409", async () => {
+    const t = await h.createTask(user.token, { title: "old zone", dueAt: "2030-01-07T10:00:00Z", recurrence: "FREQ=DAILY", timeZone: "Europe/Berlin" });
+    // as if written next to another ICU that knew the name
+    await h.sql.query("UPDATE backend.tasks SET time_zone = 'Mars/Olympus' WHERE id = $1", [t.id]);
+    const skipped = await post(`/api/tasks/${t.id}/skip`);
+    assert.equal(skipped.status, 409, JSON.stringify(skipped.body));
+    const done = await post(`/api/tasks/${t.id}/complete`);
+    assert.deepEqual([done.status, done.body.status, done.body.seriesEnded], [200, "completed", true]);
+  });
+
   it("when a recurring task is completed, then task.completed carries its zone, slot, index and series", async () => {
     const t = await h.createTask(user.token, { title: "weekly", dueAt: "2026-12-07T20:00:00-08:00", recurrence: "FREQ=WEEKLY;BYDAY=MO", timeZone: "America/Los_Angeles" });
     assert.equal((await post(`/api/tasks/${t.id}/complete`)).status, 200);

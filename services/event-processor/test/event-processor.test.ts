@@ -233,7 +233,15 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
       assert.equal(backend.children.get(t.id)?.body.dueAt, "2026-12-15T04:00:00.000Z");
     });
 
-    it("when the task was reopened (409), then the event is retried", async () => {
+    it("when the task was reopened before its completion was handled, then its next occurrence is still created (the completion is committed)", async () => {
+      const t = completedRecurring();
+      // a reopen is a change: the version goes up
+      backend.tasks.set(t.id, { ...t, status: "pending", completedAt: null, version: t.version + 1 });
+      assert.equal(await deliver(a, taskEvent("task.completed", t)), "SUCCESS");
+      assert.equal(backend.children.get(t.id)?.body.dueAt, "2024-03-02T09:00:00.000Z");
+    });
+
+    it("when the task is pending at the event's own version (a completion it never had), then the event is retried (409)", async () => {
       const t = completedRecurring();
       backend.tasks.set(t.id, { ...t, status: "pending", completedAt: null });
       assert.equal(await deliver(a, taskEvent("task.completed", t)), "RETRY");

@@ -30,4 +30,21 @@ export const zoneCases: ZoneCase[] = [
   { zone: "Australia/Sydney", rule: "FREQ=WEEKLY;BYDAY=SU", startLocal: "2027-09-26T02:30:00", expectLocal: ["2027-10-03T03:30:00", "2027-10-10T02:30:00"] },
   { zone: "Australia/Sydney", rule: "FREQ=MONTHLY;BYMONTHDAY=31", startLocal: "2027-08-31T07:00:00", expectLocal: ["2027-10-31T07:00:00", "2027-12-31T07:00:00"] },
   { zone: "America/Sao_Paulo", rule: "FREQ=WEEKLY;BYDAY=TU", startLocal: "2027-01-05T21:00:00", expectLocal: ["2027-01-12T21:00:00", "2027-01-19T21:00:00"] },
+  // the acceptance sweep's cases. New York springs forward 2027-03-14 02:00: 02:30 is read with the
+  // offset before the gap (EST), i.e. 03:30 EDT; at fall back (2027-11-07) 01:30 is the first (EDT) one
+  { zone: "America/New_York", rule: "FREQ=DAILY", startLocal: "2027-03-13T02:30:00", expectLocal: ["2027-03-14T03:30:00", "2027-03-15T02:30:00"] },
+  { zone: "America/New_York", rule: "FREQ=DAILY", startLocal: "2027-11-06T01:30:00", expectLocal: ["2027-11-07T01:30:00", "2027-11-08T01:30:00"] },
+  // +05:45, no DST: a Monday just after local midnight is a Sunday in UTC
+  { zone: "Asia/Kathmandu", rule: "FREQ=WEEKLY;BYDAY=MO", startLocal: "2027-03-29T00:10:00", expectLocal: ["2027-04-05T00:10:00", "2027-04-12T00:10:00"] },
+  // Lord Howe: +10:30, DST of 30 minutes (02:00 → 02:30 on 2027-10-03, 02:00 → 01:30 on 2027-04-04)
+  { zone: "Australia/Lord_Howe", rule: "FREQ=DAILY", startLocal: "2027-10-02T02:15:00", expectLocal: ["2027-10-03T02:45:00", "2027-10-04T02:15:00"] },
+  { zone: "Australia/Lord_Howe", rule: "FREQ=DAILY", startLocal: "2027-04-03T09:00:00", expectLocal: ["2027-04-04T09:00:00", "2027-04-05T09:00:00"] },
+  // a zone whose rules changed: Samoa skipped 30 December 2011 (UTC-10 → UTC+14); the missing day's
+  // 09:00 is the same instant as 31 December's, one occurrence
+  { zone: "Pacific/Apia", rule: "FREQ=DAILY", startLocal: "2011-12-29T09:00:00", expectLocal: ["2011-12-31T09:00:00", "2012-01-01T09:00:00"] },
+  // Moscow went to permanent +04 in 2011 and to +03 in 2014: 09:00 stays 09:00
+  { zone: "Europe/Moscow", rule: "FREQ=YEARLY", startLocal: "2013-06-01T09:00:00", expectLocal: ["2014-06-01T09:00:00", "2015-06-01T09:00:00"] },
+  // 29 February: YEARLY keeps RFC semantics (leap years only); BYMONTHDAY=-1 is February's last day
+  { zone: "Europe/Berlin", rule: "FREQ=YEARLY", startLocal: "2028-02-29T09:00:00", expectLocal: ["2032-02-29T09:00:00", "2036-02-29T09:00:00"] },
+  { zone: "Europe/Berlin", rule: "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1", startLocal: "2028-02-29T09:00:00", expectLocal: ["2029-02-28T09:00:00", "2030-02-28T09:00:00"] },
 ];

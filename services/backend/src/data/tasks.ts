@@ -118,10 +118,10 @@ export async function findTask(db: Db, id: string, opts: { userId?: string; lock
   return res.rows[0] ? toRecord(res.rows[0]) : null;
 }
 
-/** The parent's status if it still exists. */
-export async function statusOf(db: Db, id: string): Promise<Task["status"] | null> {
-  const res = await db.query<{ status: Task["status"] }>("SELECT status FROM backend.tasks WHERE id = $1", [id]);
-  return res.rows[0]?.status ?? null;
+/** The task's status and version if it still exists. */
+export async function stateOf(db: Db, id: string): Promise<Pick<Task, "status" | "version"> | null> {
+  const res = await db.query<Pick<Task, "status" | "version">>("SELECT status, version FROM backend.tasks WHERE id = $1", [id]);
+  return res.rows[0] ?? null;
 }
 
 /**

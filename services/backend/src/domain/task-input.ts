@@ -120,6 +120,8 @@ export const NextOccurrenceBody = z.strictObject({
   eventId: storableText().min(1).max(200),
   correlationId: storableText().min(1).max(200),
   parentTaskId: uuid,
+  /** The completed task's version in the completion event; absent from an older event-processor. */
+  parentVersion: z.number().int().positive().optional(),
   userId: uuid,
   title,
   description,

@@ -1,13 +1,15 @@
 import { invokeService } from "../../../shared/src/dapr/invoke";
 import type { SidecarAddress } from "../../../shared/src/dapr/sidecar";
 
-export type NextOccurrenceResult = "created" | "existed" | "gone" | "task-not-completed";
+export type NextOccurrenceResult = "created" | "existed" | "gone" | "never-completed";
 
 /** Everything the backend needs to create a next occurrence (see its NextOccurrenceBody). */
 export interface NextOccurrenceRequest {
   eventId: string;
   correlationId: string;
   parentTaskId: string;
+  /** The completed task's version in the event (the backend checks the completion happened). */
+  parentVersion: number;
   userId: string;
   title: string;
   description: string;
@@ -29,8 +31,9 @@ export class BackendTasksClient {
 
   /**
    * One call per completion: the backend creates the occurrence once per completion event (201 made
-   * it, 200 found it), whether or not the completed task still exists. 404: the owner is gone; 409: the
-   * task exists and is pending again.
+   * it, 200 found it), whether or not the completed task still exists or was reopened since. 404: the
+   * owner is gone; 409: the task is pending at or before the event's version — a completion it never
+   * had (a forged or corrupt event).
    */
   async createNextOccurrence(body: NextOccurrenceRequest): Promise<NextOccurrenceResult> {
     const res = await invokeService(this.cfg, "backend", "internal/tasks/next-occurrence", {
@@ -46,7 +49,7 @@ export class BackendTasksClient {
       case 404:
         return "gone";
       case 409:
-        return "task-not-completed";
+        return "never-completed";
       default:
         throw new Error(`backend POST internal/tasks/next-occurrence: HTTP ${res.status}`);
     }

@@ -14,8 +14,8 @@ export type RecurrenceOutcome = "not-recurring" | "series-ended" | "owner-gone" 
 /**
  * On `task.completed` of a recurring task, computes the next occurrence from the event alone (it
  * carries the task and its series) and has the backend create it with ONE invocation keyed by the
- * event id — exactly once there, and delete-safe: the completed task may be gone by now, the next
- * occurrence is created all the same (issue 18.1). The processed-event row here only spares the
+ * event id — exactly once there, and delete-safe: the completed task may be gone (or reopened) by
+ * now, the next occurrence is created all the same (issue 18.1). The processed-event row here only spares the
  * backend a second round trip for a redelivery.
  */
 export class RecurringTaskConsumer {
@@ -58,6 +58,7 @@ export class RecurringTaskConsumer {
       eventId: event.id,
       correlationId: event.correlationId,
       parentTaskId: t.id,
+      parentVersion: t.version,
       userId: t.userId,
       title: t.title,
       description: t.description,
@@ -69,8 +70,9 @@ export class RecurringTaskConsumer {
       seriesStart: series.seriesStart,
       ...next,
     });
-    // Reopened since it was completed: worth another try later (as before reopen existed).
-    if (result === "task-not-completed") throw new Error(`task ${t.id} is not completed (409)`);
+    // The backend never had this completion: nothing a later attempt could change, kept visible as a
+    // retried and then dead-lettered event (docs/RELIABILITY.md's poison event).
+    if (result === "never-completed") throw new Error(`task ${t.id} was never completed at version ${t.version} (409)`);
     await this.markDone(event.id);
     if (result === "gone") {
       this.log.info({ taskId: t.id, eventId: event.id }, "the task's owner is gone: the series ends");

@@ -48,6 +48,30 @@ export function ruleFor(choice: RecurrenceChoice, dueDay = 1): string | null {
   }
 }
 
+function sameChoice(a: RecurrenceChoice, b: RecurrenceChoice): boolean {
+  return a.preset === b.preset && a.custom === b.custom && a.days.length === b.days.length && a.days.every((d) => b.days.includes(d));
+}
+
+/** Whether a rule is one the monthly preset writes (for some day of the month). */
+function isMonthlyPresetRule(rule: string): boolean {
+  const r = rule.toUpperCase();
+  return Array.from({ length: 31 }, (_, i) => monthlyRule(i + 1)).includes(r);
+}
+
+/**
+ * The rule an edit saves. A task's stored rule is kept unless the user changed the Repeat controls:
+ * re-deriving the monthly preset from a later occurrence's due day (28 February) would turn "the 31st,
+ * or the month's last day" into "the 28th", and the server would start a new series at that
+ * occurrence (COUNT counted again) on a save that only renamed it. The one exception is the series'
+ * first occurrence with a monthly preset rule: moving it moves the series (as on the server), so its
+ * rule follows the due day, as when it was created.
+ */
+export function ruleOnSave(edit: { stored: string | null; firstOccurrence: boolean; initial: RecurrenceChoice } | null, choice: RecurrenceChoice, dueDay: number): string | null {
+  if (!edit || !sameChoice(choice, edit.initial)) return ruleFor(choice, dueDay);
+  if (edit.stored && edit.firstOccurrence && isMonthlyPresetRule(edit.stored)) return monthlyRule(dueDay);
+  return edit.stored;
+}
+
 /** The choice that shows an existing rule in the editor. */
 export function choiceFor(rule: string | null): RecurrenceChoice {
   const base: RecurrenceChoice = { preset: "none", days: [], custom: "" };

@@ -1,6 +1,6 @@
 import { parseRule } from "./rrule-parse";
 import { firstSlotAfter } from "./series";
-import { fromFloating, toFloating } from "./zoned-time";
+import { reminderLead, applyReminderLead } from "./reminder-lead";
 
 /** Where an occurrence sits in its series: what the next one needs besides the task's content. */
 export interface SeriesPosition {
@@ -39,7 +39,8 @@ export type SeriesEnd = { ended: "by-user" | "count" | "until" | "horizon" };
  * slot strictly after both this occurrence's slot and the completion time: completing late skips the
  * slots already past instead of creating a backlog, and moving an occurrence within its day cannot
  * create a second one that day. COUNT counts occurrences created (an overdue COUNT=3 series still
- * gives 3). The reminder keeps its distance to the due time in local wall-clock time.
+ * gives 3). The reminder keeps its lead before the due time: whole local days, then exact time
+ * (reminder-lead.ts, RFC 5545 §3.3.6).
  */
 export function nextOccurrence(c: CompletedOccurrence): NextOccurrence | SeriesEnd {
   if (c.seriesEnded) return { ended: "by-user" };
@@ -51,9 +52,8 @@ export function nextOccurrence(c: CompletedOccurrence): NextOccurrence | SeriesE
   if ("ended" in found) return found;
   let remindAt: string | null = null;
   if (c.remindAt !== null) {
-    const due = toFloating(new Date(c.dueAt ?? c.seriesSlot), c.timeZone);
-    const lead = toFloating(new Date(c.remindAt), c.timeZone).getTime() - due.getTime();
-    remindAt = fromFloating(new Date(toFloating(found.slot, c.timeZone).getTime() + lead), c.timeZone).toISOString();
+    const lead = reminderLead(new Date(c.dueAt ?? c.seriesSlot), new Date(c.remindAt), c.timeZone);
+    remindAt = applyReminderLead(found.slot, lead, c.timeZone).toISOString();
   }
   return { dueAt: found.slot.toISOString(), remindAt, seriesSlot: found.slot.toISOString(), seriesIndex: c.seriesIndex + 1 };
 }

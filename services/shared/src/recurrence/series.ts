@@ -184,12 +184,16 @@ export function checkSeriesRule(text: string, timeZone: string, start: Date): st
   return formatRule(rule);
 }
 
-/** The next `count` slots after `start` (the start's own time excluded), for previews. */
+/**
+ * The next `count` slots after `start` (the start's own time excluded), for previews: what the
+ * series will create, so COUNT applies — the start is its first occurrence, as on the server.
+ */
 export function upcomingSlots(text: string, timeZone: string, start: Date, count: number): Date[] {
   const rule = parseRule(text);
   const out: Date[] = [];
   let after = start;
-  for (let i = 0; i < count; i++) {
+  const wanted = rule.count === null ? count : Math.min(count, rule.count - 1);
+  for (let i = 0; i < wanted; i++) {
     const r = firstSlotAfter(rule, timeZone, start, after);
     if ("ended" in r) break;
     out.push(r.slot);

@@ -1,3 +1,5 @@
+import { RecurrenceError } from "./rrule-parse";
+
 /**
  * Floating local wall-clock time ↔ instant in an IANA zone, with the runtime's own zone data (Intl /
  * ICU) — no offset tables. A "floating" Date is one whose UTC fields are the local wall clock: rrule
@@ -6,32 +8,56 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * A zone stored when the runtime knew it may be unknown to a later one (a database restored next to
+ * an older ICU, a name a tzdata release dropped): a RecurrenceError like a stored rule the parser now
+ * refuses, so each caller's policy for those applies (the completion ends the series, skip is a 409,
+ * the event is dropped) instead of a RangeError becoming a 500 or a retried event.
+ */
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      era: "short",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
+    try {
+      f = newFormatter(timeZone);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      throw new RecurrenceError(`time zone ${JSON.stringify(timeZone.slice(0, 64))} is not known to this server`);
+    }
     // bounded: the zones a runtime knows are a few hundred
     if (formatters.size < 1000) formatters.set(timeZone, f);
   }
   return f;
 }
 
-/** An IANA zone name as the runtime spells it (`europe/berlin` → `Europe/Berlin`), or null if unknown. */
+function newFormatter(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    era: "short",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
+}
+
+/**
+ * An IANA zone name the runtime knows, spelled as IANA does (`europe/berlin` → `Europe/Berlin`), or
+ * null if unknown. The name the user gave is kept when the runtime resolves it to another one: ICU
+ * (CLDR) still reports some renamed zones by their old names — Node 20 resolves `Asia/Kolkata` to
+ * `Asia/Calcutta`, `Europe/Kyiv` to `Europe/Kiev`, `Asia/Kathmandu` to `Asia/Katmandu` — which tzdata
+ * keeps only as backward links (eggert/tz `backward`, 2026c: `Link Asia/Kolkata Asia/Calcutta`), and
+ * newer runtimes no longer rename at all (TC39 time zone canonicalization). Same zone, same rules;
+ * the user's name is the one to show.
+ */
 export function canonicalTimeZone(name: string): string | null {
   // Zone names only: offsets like "+01:00" or "GMT+1" are not zones with rules, and a series needs rules.
   if (name.length > 64 || !/^(?:UTC|[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2})$/.test(name)) return null;
   try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
   } catch {
     return null;
   }

@@ -9,20 +9,22 @@ interface Props {
   /** The chosen instant for "custom", as typed. */
   custom: string;
   onCustom: (value: string) => void;
+  /** The task's zone: the typed times are its wall clock, and "1 day before" is one of its days. */
+  timeZone: string;
 }
 
 /** The editor's reminder: relative to the due time ("10 minutes before", …) or at a chosen time. */
-export function ReminderField({ dueAt, choice, onChoice, custom, onCustom }: Props) {
-  const due = localInputToIso(dueAt);
+export function ReminderField({ dueAt, choice, onChoice, custom, onCustom, timeZone }: Props) {
+  const due = localInputToIso(dueAt, timeZone);
   const hint =
     choice === "none"
       ? "No reminder."
       : choice === "custom"
         ? custom
-          ? `Reminds ${formatWhen(localInputToIso(custom))}.`
+          ? `Reminds ${formatWhen(localInputToIso(custom, timeZone), timeZone)}.`
           : "Choose when to be reminded."
         : due
-          ? `Reminds ${formatWhen(remindAtFor(choice, due, null))}; moves with the due time.`
+          ? `Reminds ${formatWhen(remindAtFor(choice, due, null, timeZone), timeZone)}; moves with the due time.`
           : "Set a due time first.";
   return (
     <div class="reminder">

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
 import type { Priority, Task, TaskInput } from "../api/types";
-import { browserTimeZone, choiceFor, dayOfMonthIn, formatInZone, knownTimeZones, previewOccurrences, ruleFor, WEEKDAYS, type RecurrenceChoice, type WeekdayCode } from "../recurrence";
-import { isoToLocalInput, localInputToIso } from "../time";
+import { canonicalTimeZone } from "../../../../shared/src/recurrence";
+import { browserTimeZone, choiceFor, dayOfMonthIn, formatInZone, knownTimeZones, previewOccurrences, ruleOnSave, WEEKDAYS, type RecurrenceChoice, type WeekdayCode } from "../recurrence";
+import { isoToLocalInput, localInputToIso, sameZone } from "../time";
 import { FieldError } from "./Toasts";
 import { reminderChoiceFor, remindAtFor, type ReminderChoice } from "../reminder-offset";
 import { ReminderField } from "./ReminderField";
@@ -21,12 +22,14 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
   const [description, setDescription] = useState(task?.description ?? "");
   const [priority, setPriority] = useState<Priority>(task?.priority ?? "medium");
   const [tags, setTags] = useState((task?.tags ?? []).join(", "));
-  const [dueAt, setDueAt] = useState(isoToLocalInput(task?.dueAt ?? null));
-  const [remindAt, setRemindAt] = useState(isoToLocalInput(task?.remindAt ?? null));
-  const [reminder, setReminder] = useState<ReminderChoice>(reminderChoiceFor(task?.dueAt ?? null, task?.remindAt ?? null));
-  const [choice, setChoice] = useState<RecurrenceChoice>(choiceFor(task?.recurrence ?? null));
-  // a series repeats in a zone: the browser's by default, the user may pick another
+  // a task lives in a zone: the browser's by default, the user may pick another. The due and reminder
+  // inputs are wall-clock times in that zone (so are the preview and the task list)
   const [timeZone, setTimeZone] = useState(task?.timeZone ?? browserTimeZone());
+  const [dueAt, setDueAt] = useState(isoToLocalInput(task?.dueAt ?? null, timeZone));
+  const [remindAt, setRemindAt] = useState(isoToLocalInput(task?.remindAt ?? null, timeZone));
+  const [reminder, setReminder] = useState<ReminderChoice>(reminderChoiceFor(task?.dueAt ?? null, task?.remindAt ?? null, timeZone));
+  const [initialChoice] = useState<RecurrenceChoice>(() => choiceFor(task?.recurrence ?? null));
+  const [choice, setChoice] = useState<RecurrenceChoice>(initialChoice);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const titleRef = useRef<HTMLInputElement>(null);
@@ -38,8 +41,12 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
     return () => window.removeEventListener("keydown", onKey);
   }, [onCancel]);
 
-  const start = localInputToIso(dueAt) ? new Date(localInputToIso(dueAt)!) : new Date();
-  const rule = ruleFor(choice, dayOfMonthIn(start, timeZone));
+  // a zone still being typed reads as the browser's until it is one
+  const zone = canonicalTimeZone(timeZone) ?? browserTimeZone();
+  const dueIso = localInputToIso(dueAt, zone);
+  const start = dueIso ? new Date(dueIso) : new Date();
+  const edit = task && { stored: task.recurrence, firstOccurrence: (task.seriesIndex ?? 1) === 1, initial: initialChoice };
+  const rule = ruleOnSave(edit, choice, dayOfMonthIn(start, zone));
   const preview = rule ? previewOccurrences(rule, start, 3, timeZone) : null;
   const fieldError = (name: string) => error?.fields.find((f) => f.field === name)?.message;
 
@@ -53,8 +60,8 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
         description,
         priority,
         tags: tags.split(",").map((t) => t.trim()).filter(Boolean),
-        dueAt: localInputToIso(dueAt),
-        remindAt: remindAtFor(reminder, localInputToIso(dueAt), localInputToIso(remindAt)),
+        dueAt: dueIso,
+        remindAt: remindAtFor(reminder, dueIso, localInputToIso(remindAt, zone), zone),
         recurrence: rule,
         timeZone,
       });
@@ -98,10 +105,10 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
         <FieldError id="err-tags">{fieldError("tags")}</FieldError>
         <div class="row">
           <label>
-            Due
+            Due{!sameZone(zone, browserTimeZone()) && <span class="hint"> ({zone})</span>}
             <input type="datetime-local" step="1" name="dueAt" value={dueAt} onInput={(e) => setDueAt(e.currentTarget.value)} aria-describedby="err-due" />
           </label>
-          <ReminderField dueAt={dueAt} choice={reminder} onChoice={setReminder} custom={remindAt} onCustom={setRemindAt} />
+          <ReminderField dueAt={dueAt} choice={reminder} onChoice={setReminder} custom={remindAt} onCustom={setRemindAt} timeZone={zone} />
         </div>
         <FieldError id="err-due">{fieldError("dueAt")}</FieldError>
         <FieldError id="err-remind">{fieldError("remindAt")}</FieldError>
@@ -156,7 +163,7 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
                   <span>Next: </span>
                   <ol class="inline" data-testid="occurrences">
                     {preview.dates.map((d) => (
-                      <li key={d.toISOString()}>{formatInZone(d, timeZone)}</li>
+                      <li key={d.toISOString()}>{formatInZone(d, zone)}</li>
                     ))}
                   </ol>
                 </>

@@ -36,8 +36,9 @@ export function TaskList({ tasks, toggling, onToggleDone, onEdit, onDelete, onHi
               </span>
             ))}
             <div class="meta">
-              {t.dueAt && <span>Due {formatWhen(t.dueAt)}</span>}
-              {t.remindAt && t.status === "pending" && <span>Reminder {formatWhen(t.remindAt)}</span>}
+              {/* in the task's zone (named when it is not the browser's): a series repeats on its wall clock */}
+              {t.dueAt && <span>Due {formatWhen(t.dueAt, t.timeZone)}</span>}
+              {t.remindAt && t.status === "pending" && <span>Reminder {formatWhen(t.remindAt, t.timeZone)}</span>}
               {t.recurrence && (
                 <span title={`${t.recurrence} (${t.timeZone ?? "UTC"})`}>
                   {t.seriesEnded ? "Series ended (was " : "Repeats "}
