@@ -88,7 +88,7 @@ describe("the web app as a daily tool, in Chromium against the local runtime", f
     await runtime?.stop();
   });
 
-  it("when another client creates, renames and completes a task, then the list follows the pushed frames without a GET /api/tasks", async () => {
+  it("when another client creates, renames, completes and reopens a task, then the list follows the pushed frames without a GET /api/tasks", async () => {
     const before = listGets;
     const t = await createTask({ title: "Fed by frames" });
     await taskRow(page, "Fed by frames").waitFor({ timeout: 10_000 });
@@ -96,6 +96,8 @@ describe("the web app as a daily tool, in Chromium against the local runtime", f
     await taskRow(page, "Fed by frames, renamed").filter({ hasText: "high" }).waitFor({ timeout: 10_000 });
     await api("POST", `/api/tasks/${renamed.id}/complete`);
     await taskRow(page, "Fed by frames, renamed").waitFor({ state: "detached", timeout: 10_000 });
+    await api("POST", `/api/tasks/${renamed.id}/reopen`); // a task.reopened frame: back in the pending list
+    await taskRow(page, "Fed by frames, renamed").waitFor({ timeout: 10_000 });
     assert.equal(listGets, before, "no list refetch for pushed frames");
   });
 

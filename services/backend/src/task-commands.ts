@@ -74,8 +74,8 @@ export class TaskCommands {
 
   async reopen(id: string, ctx: CommandContext): Promise<Task> {
     return this.change(id, ctx, "reopen", (before) => {
-      const reopened = reopenTask(before, this.clock());
-      return reopened && { after: reopened.after, change: { kind: "updated", before: before.task, after: reopened.after.task, changes: reopened.changes } };
+      const after = reopenTask(before, this.clock());
+      return after && { after, change: { kind: "reopened", before: before.task, after: after.task } };
     });
   }
 

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from "../src/domain/list-cursor";
 import { hashPassword, verifyPassword } from "../src/domain/password-hashing";
 import { passwordProblem } from "../src/domain/password-policy";
 import { canonicalRule as parseRecurrence, RecurrenceError } from "../../shared/src/recurrence";
-import { applyPatch as applyParsedPatch, completeTask, endSeries, newTask, nextOccurrence, skipOccurrence } from "../src/domain/task-changes";
+import { applyPatch as applyParsedPatch, completeTask, endSeries, newTask, nextOccurrence, reopenTask, skipOccurrence } from "../src/domain/task-changes";
 import { eventsFor, type TaskChange } from "../src/domain/task-events";
 import { CreateTaskBody, PatchTaskBody } from "../src/domain/task-input";
 
@@ -64,6 +64,20 @@ describe("backend domain: which events a change produces", () => {
     const done = completeTask(record({ remindAt: "2030-02-01T00:00:00Z" }), now)!;
     const { after, changes } = applyPatch(done, { remindAt: "2030-04-01T00:00:00Z" }, later);
     assert.deepEqual(types(plan({ kind: "updated", before: done.task, after: after.task, changes })), ["task.updated"]);
+  });
+
+  it("when a completed task is reopened, then task.reopened, and its reminder is scheduled again if it has one", () => {
+    const reminded = record({ remindAt: "2030-02-01T00:00:00Z" });
+    const done = completeTask(reminded, now)!;
+    const open = reopenTask(done, later)!;
+    assert.deepEqual([open.task.status, open.task.completedAt, open.task.version], ["pending", null, done.task.version + 1]);
+    const events = plan({ kind: "reopened", before: done.task, after: open.task });
+    assert.deepEqual(types(events), ["task.reopened", "reminder.scheduled"]);
+    assert.deepEqual(events[0]!.data, { task: open.task });
+    assert.deepEqual(events[1]!.data, { taskId: open.task.id, remindAt: "2030-02-01T00:00:00.000Z", title: "t" });
+    const plain = completeTask(record(), now)!;
+    assert.deepEqual(types(plan({ kind: "reopened", before: plain.task, after: reopenTask(plain, later)!.task })), ["task.reopened"]);
+    assert.equal(reopenTask(open, later), null, "reopening a pending task changes nothing");
   });
 
   it("when a task with a reminder is completed or deleted, then its reminder is cancelled with that reason", () => {

@@ -24,7 +24,7 @@ describe("task API as its users expect (issue 18)", () => {
   const titles = async (token: string, query: string) => (await list(token, query)).items.map((t) => t.title);
 
   describe("reopen", () => {
-    it("when a completed task is reopened, then it is pending again without completedAt, the version goes up and an update event is written", async () => {
+    it("when a completed task is reopened, then it is pending again without completedAt, the version goes up and task.reopened is written", async () => {
       const { token } = await h.user();
       const task = await h.createTask(token, { title: "reopen me" });
       const done = await h.request("POST", `/api/tasks/${task.id}/complete`, { token });
@@ -36,9 +36,8 @@ describe("task API as its users expect (issue 18)", () => {
       assert.equal(res.headers.get("etag"), `"${res.body.version}"`);
       const { rows } = await h.sql.query("SELECT payload FROM backend.outbox WHERE task_id = $1 ORDER BY seq", [task.id]);
       const last = rows.at(-1).payload;
-      assert.equal(last.type, "task.updated");
-      assert.deepEqual(last.data.changes, ["status", "completedAt"]);
-      assert.deepEqual(last.data.previous, { status: "completed", completedAt: done.body.completedAt });
+      assert.equal(last.type, "task.reopened");
+      assert.deepEqual(last.data, { task: res.body });
     });
 
     it("when a pending task is reopened, then nothing changes and nothing is written", async () => {
@@ -68,7 +67,7 @@ describe("task API as its users expect (issue 18)", () => {
       await h.request("POST", `/api/tasks/${task.id}/complete`, { token });
       await h.request("POST", `/api/tasks/${task.id}/reopen`, { token });
       const { rows } = await h.sql.query("SELECT type FROM backend.outbox WHERE task_id = $1 ORDER BY seq", [task.id]);
-      assert.deepEqual(rows.map((r) => r.type), ["task.created", "reminder.scheduled", "task.completed", "reminder.cancelled", "task.updated", "reminder.scheduled"]);
+      assert.deepEqual(rows.map((r) => r.type), ["task.created", "reminder.scheduled", "task.completed", "reminder.cancelled", "task.reopened", "reminder.scheduled"]);
     });
   });
 

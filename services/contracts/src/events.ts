@@ -43,6 +43,8 @@ export const TaskUpdated = eventSchema(
   }),
 );
 export const TaskCompleted = eventSchema("task.completed", TaskData);
+/** A completed task is pending again (`POST /api/tasks/:id/reopen`); the task carries the state after. */
+export const TaskReopened = eventSchema("task.reopened", TaskData);
 export const TaskDeleted = eventSchema("task.deleted", TaskData);
 export const ReminderScheduled = eventSchema("reminder.scheduled", ReminderRef);
 export const ReminderCancelled = eventSchema(
@@ -85,6 +87,7 @@ export const eventCatalog = [
   { schema: TaskCreated, topic: topics.taskEvents, frame: true },
   { schema: TaskUpdated, topic: topics.taskEvents, frame: true },
   { schema: TaskCompleted, topic: topics.taskEvents, frame: true },
+  { schema: TaskReopened, topic: topics.taskEvents, frame: true },
   { schema: TaskDeleted, topic: topics.taskEvents, frame: true },
   { schema: ReminderScheduled, topic: topics.reminders, frame: false },
   { schema: ReminderCancelled, topic: topics.reminders, frame: false },
@@ -147,5 +150,20 @@ export const schemaOfTopic: Record<Topic, z.ZodType<AnyEvent>> = {
   [topics.accounts]: AccountEvent,
 };
 
+type FrameRow = Extract<CatalogRow, { frame: true }>;
+/** An event browsers receive as a websocket frame (its catalog row says `frame: true`). */
+export type FrameEvent = z.infer<FrameRow["schema"]>;
+
 /** The event types browsers receive as websocket frames. */
 export const frameEventTypes: readonly EventType[] = eventCatalog.filter((r) => r.frame).map((r) => typeOfRow(r) as EventType);
+
+const framed = new Set<string>(frameEventTypes);
+export function isFrameEvent(event: AnyEvent): event is FrameEvent {
+  return framed.has(event.type);
+}
+
+/** The frame types of the task-events topic: each of their frames carries the task, so they share one frame shape. */
+export type TaskFrameType = Extract<FrameRow, { topic: typeof topics.taskEvents }>["schema"]["shape"]["type"]["value"];
+export const taskFrameTypes = eventCatalog
+  .filter((r) => r.frame && r.topic === topics.taskEvents)
+  .map((r) => typeOfRow(r) as TaskFrameType) as [TaskFrameType, ...TaskFrameType[]];

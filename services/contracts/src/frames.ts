@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { frameEventTypes } from "./events";
+import { frameEventTypes, taskFrameTypes } from "./events";
 import { TaskSchema } from "./task";
 
 /** What the websocket service sends to a browser: `{type,id,time,data}`; which types, the event catalog says. */
 export const FrameTypes = frameEventTypes;
 
 export const TaskFrame = z.object({
-  type: z.enum(["task.created", "task.updated", "task.completed", "task.deleted"]),
+  type: z.enum(taskFrameTypes),
   id: z.string(),
   time: z.iso.datetime({ offset: true }),
   data: z.object({ task: TaskSchema }),

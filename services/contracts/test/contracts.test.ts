@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { AnyEvent, TaskCreated } from "@todo/contracts/events";
+import { AnyEvent, TaskCreated, TaskEvent } from "@todo/contracts/events";
 import { makeEvent, topicFor } from "@todo/contracts/envelope";
 import { historyItemOf, orderHistory } from "@todo/contracts/history";
 import { subscriptions, allTopics, deadLetterTopic } from "@todo/contracts/topology";
@@ -64,6 +64,16 @@ describe("history lines", () => {
     const line = historyItemOf(e);
     assert.deepEqual(line.data.changes, ["title"]);
     assert.equal("diff" in line.data, false);
+  });
+
+  it("when a task.reopened is recorded, then it travels on task-events and its line is the task pending again, without a field list", () => {
+    const reopened = { ...task, version: 3 };
+    const e = makeEvent({ ...base, type: "task.reopened", data: { task: reopened } });
+    assert.equal(topicFor("task.reopened"), "task-events");
+    const line = historyItemOf(TaskEvent.parse(e));
+    assert.equal(line.type, "task.reopened");
+    assert.deepEqual([line.data.status, line.data.completedAt, line.data.version], ["pending", null, 3]);
+    assert.equal("changes" in line.data || "diff" in line.data, false);
   });
 
   it("when lines share an instant, then they come in task version order, else oldest first", () => {

@@ -145,14 +145,16 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
       const created = taskEvent("task.created", t, { time: new Date("2024-03-01T08:00:00Z") });
       const updated = taskEvent("task.updated", { ...t, title: "water all plants", version: 2 }, { time: new Date("2024-03-01T08:10:00Z") });
       const completed = taskEvent("task.completed", { ...t, status: "completed", completedAt: "2024-03-01T08:20:00.000Z", version: 3 }, { time: new Date("2024-03-01T08:20:00Z") });
+      const reopened = taskEvent("task.reopened", { ...t, version: 4 }, { time: new Date("2024-03-01T08:30:00Z") });
       // delivered out of order, as pub/sub may
-      for (const e of [completed, created, updated]) assert.equal(await deliver(a, e), "SUCCESS");
+      for (const e of [completed, reopened, created, updated]) assert.equal(await deliver(a, e), "SUCCESS");
 
       const res = await fetch(`${a.url}/internal/tasks/${t.id}/history?userId=${t.userId}`);
       assert.equal(res.status, 200);
-      const { items } = (await res.json()) as { items: Array<{ type: string; at: string; eventId: string; data: { title: string; changes?: string[] } }> };
-      assert.deepEqual(items.map((i) => i.type), ["task.created", "task.updated", "task.completed"]);
-      assert.deepEqual(items.map((i) => i.eventId), [created.id, updated.id, completed.id]);
+      const { items } = (await res.json()) as { items: Array<{ type: string; at: string; eventId: string; data: { title: string; status: string; completedAt: string | null; changes?: string[] } }> };
+      assert.deepEqual(items.map((i) => i.type), ["task.created", "task.updated", "task.completed", "task.reopened"]);
+      assert.deepEqual(items.map((i) => i.eventId), [created.id, updated.id, completed.id, reopened.id]);
+      assert.deepEqual([items[3]!.data.status, items[3]!.data.completedAt, items[3]!.data.changes], ["pending", null, undefined], "a reopen is its own line: the task pending again, no field list");
       assert.equal(items[0]!.at, "2024-03-01T08:00:00.000Z");
       assert.equal(items[1]!.data.title, "water all plants");
       assert.deepEqual(items[1]!.data.changes, ["title"]);

@@ -50,6 +50,15 @@ describe("websocket domain: frames and fan-out", () => {
     assert.equal(WebSocketFrame.safeParse(frame).success, true);
   });
 
+  it("when a task.reopened event is framed, then it keeps its own type and carries the task, as every task frame", () => {
+    const t = task(alice);
+    const e = makeEvent({ type: "task.reopened", source: "backend", subject: t.id, userId: alice, correlationId: "c", data: { task: t } });
+    const frame = frameFor(e);
+    assert.deepEqual(frame, { type: "task.reopened", id: e.id, time: e.time, data: { task: t } });
+    assert.equal(WebSocketFrame.safeParse(frame).success, true);
+    assert.deepEqual(planDelivery(e, () => ["a1"])?.recipients, ["a1"]);
+  });
+
   it("when reminder events are framed, then only reminder.due becomes a frame", () => {
     const taskId = randomUUID();
     const at = new Date().toISOString();

@@ -193,15 +193,13 @@ export function endSeries(before: TaskRecord, now: Date): TaskRecord | null {
 }
 
 /**
- * Reopening: a completed task becomes pending again (completedAt cleared). Reopening a pending task
- * changes nothing (returns null). It is an edit of `status` and `completedAt`, emitted as a
- * `task.updated` with those two changes, so every consumer and client already understands it. An
- * occurrence already created from this task's completion stays; completing it again creates none.
+ * Reopening: a completed task becomes pending again (completedAt cleared), published as
+ * `task.reopened`. Reopening a pending task changes nothing (returns null). An occurrence already
+ * created from this task's completion stays; completing it again creates none.
  */
-export function reopenTask(before: TaskRecord, now: Date): { after: TaskRecord; changes: string[] } | null {
+export function reopenTask(before: TaskRecord, now: Date): TaskRecord | null {
   if (before.task.status === "pending") return null;
-  const task: Task = { ...before.task, status: "pending", completedAt: null, updatedAt: now.toISOString(), version: before.task.version + 1 };
-  return { after: { ...before, task }, changes: ["status", "completedAt"] };
+  return { ...before, task: { ...before.task, status: "pending", completedAt: null, updatedAt: now.toISOString(), version: before.task.version + 1 } };
 }
 
 /** Why a patch cannot apply to this task, naming the field; null when it can. */

@@ -7,6 +7,7 @@ export type TaskChange =
   | { kind: "created"; task: Task }
   | { kind: "updated"; before: Task; after: Task; changes: string[] }
   | { kind: "completed"; before: Task; after: Task }
+  | { kind: "reopened"; before: Task; after: Task }
   | { kind: "deleted"; task: Task };
 
 export interface EventContext {
@@ -48,6 +49,9 @@ export function eventsFor(change: TaskChange, ctx: EventContext): AnyEvent[] {
     }
     case "completed":
       return [makeEvent({ ...base, type: "task.completed", data: { task } }), ...(hasReminder(change.before) ? [cancelled("completed")] : [])];
+    case "reopened":
+      // pending again: a reminder it still has is armed again (one already past fires at once)
+      return [makeEvent({ ...base, type: "task.reopened", data: { task } }), ...(hasReminder(change.after) ? [scheduled(change.after)] : [])];
     case "deleted":
       return [makeEvent({ ...base, type: "task.deleted", data: { task } }), ...(hasReminder(task) ? [cancelled("deleted")] : [])];
   }

@@ -1,3 +1,4 @@
+import type { TaskEvent } from "@todo/contracts/events";
 import type { FieldChange, HistoryItem } from "./api/types";
 import { formatWhen } from "./time";
 
@@ -15,13 +16,14 @@ const FIELD_NAMES: Record<string, string> = {
 const TIME_FIELDS = new Set(["dueAt", "remindAt", "completedAt"]);
 const MAX_VALUE = 60;
 
-const EVENT_WORDS: Record<string, string> = {
+/** A word for every task event type of the catalog: a new type does not compile until it has one. */
+const EVENT_WORDS: Readonly<Record<string, string>> = {
   "task.created": "Created",
   "task.completed": "Completed",
   "task.reopened": "Reopened",
   "task.deleted": "Deleted",
   "task.updated": "Changed",
-};
+} satisfies Record<TaskEvent["type"], string>;
 
 function fieldName(field: string): string {
   return FIELD_NAMES[field] ?? field.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
@@ -52,7 +54,7 @@ export function historyInWords(item: HistoryItem): { headline: string; details: 
   const diff = item.data?.diff;
   const changes = Array.isArray(diff) ? Object.fromEntries(diff.map((d) => [d.field, d])) : (item.changes ?? item.data?.changes);
   const changed = Array.isArray(changes) ? changes : changes ? Object.keys(changes) : [];
-  // Reopening is an update of the status back to pending (the backend emits task.updated for it).
+  // A reopen is `task.reopened`; entries recorded before that type existed are a task.updated of the status back to pending.
   const reopened = item.type === "task.updated" && changed.includes("status") && (item.data?.status ?? statusAfter(changes)) === "pending";
   const headline = reopened ? "Reopened" : (EVENT_WORDS[item.type] ?? item.type.replace(/^task\./, "").replace(/^./, (c) => c.toUpperCase()));
   if (reopened) return { headline, details: [] };

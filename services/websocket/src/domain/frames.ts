@@ -1,26 +1,21 @@
-import type { AnyEvent } from "@todo/contracts/events";
+import { isFrameEvent, type AnyEvent } from "@todo/contracts/events";
 import type { WebSocketFrame } from "@todo/contracts/frames";
 
 /**
- * The browser-facing frame for an event, or null for events browsers do not get (the scheduler's
- * `reminder.scheduled/cancelled` bookkeeping). Task frames carry only `data.task`.
+ * The browser-facing frame for an event, or null for events the catalog does not mark `frame` (the
+ * scheduler's `reminder.scheduled/cancelled` bookkeeping). Task frames carry only `data.task`; a new
+ * task event type needs no case here, a frame of another shape does (the default would not compile).
  */
 export function frameFor(event: AnyEvent): WebSocketFrame | null {
+  if (!isFrameEvent(event)) return null;
   const head = { id: event.id, time: event.time };
   switch (event.type) {
-    case "task.created":
-    case "task.updated":
-    case "task.completed":
-    case "task.deleted":
-      return { type: event.type, ...head, data: { task: event.data.task } };
     case "reminder.due":
       return { type: event.type, ...head, data: { taskId: event.data.taskId, remindAt: event.data.remindAt, title: event.data.title, firedAt: event.data.firedAt } };
     case "notification.sent":
       return { type: event.type, ...head, data: { ...event.data } };
-    case "reminder.scheduled":
-    case "reminder.cancelled":
-    case "account.deleted": // not subscribed by the websocket service (accounts topic)
-      return null;
+    default:
+      return { type: event.type, ...head, data: { task: event.data.task } };
   }
 }
 
