@@ -19,7 +19,7 @@ export function frameFor(event: AnyEvent): WebSocketFrame | null {
       return { type: event.type, ...head, data: { ...event.data } };
     case "reminder.scheduled":
     case "reminder.cancelled":
-    case "account.deleted": // not subscribed by the websocket service (accounts topic)
+    case "account.deleted": // closes the user's sockets instead (SocketHub.deliver)
       return null;
   }
 }
