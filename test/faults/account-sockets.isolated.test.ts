@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import WebSocket from "ws";
-import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
-import { CLOSE_ACCOUNT_DELETED } from "../../services/websocket/src/live/socket-hub";
+import type { LocalRuntime } from "#services/local-runtime";
+// an erased account's sockets close with the expired-token code: the page then shows the sign-in
+import { CLOSE_TOKEN_EXPIRED as CLOSE_ACCOUNT_DELETED } from "@todo/contracts/close-codes";
 import { request, signUp, startQuietRuntime } from "./support/fault-runtime";
 
 const PASSWORD = "a-long-enough-passphrase-42"; // signUp's

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import net from "node:net";
-import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
+import type { LocalRuntime } from "#services/local-runtime";
 import { request, signUp, startQuietRuntime } from "./support/fault-runtime";
 
 const SLOW_CLIENTS = 300;

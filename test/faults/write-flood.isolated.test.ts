@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { LocalRuntime } from "../../services/runtime/src/local-runtime";
+import type { LocalRuntime } from "#services/local-runtime";
 import { percentile } from "../../scripts/bench/latency-stats";
 import { request, runBounded, signUp, startQuietRuntime } from "./support/fault-runtime";
 
