@@ -6,7 +6,7 @@
 import { firstSlotAfter, parseRule } from "#services/recurrence";
 
 const cases: [string, string, string][] = [
-  ["never: DAILY Feb 30 (answered without a walk)", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "2026-01-01T00:00:00Z"],
+  ["never: DAILY Feb 30 (answered by the 28-year probe)", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "2026-01-01T00:00:00Z"],
   ["rare: DAILY Feb 29 on a Monday", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", "2026-01-01T00:00:00Z"],
   ["never: YEARLY day 1 in April", "FREQ=YEARLY;BYMONTH=4;BYYEARDAY=1", "2026-01-01T00:00:00Z"],
   ["never: MONTHLY BYSETPOS=-3 of 2", "FREQ=MONTHLY;BYMONTHDAY=1,2;BYSETPOS=-3", "2026-01-01T00:00:00Z"],
