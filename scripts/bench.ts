@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   progress(`starting the local runtime (${quick ? "quick" : "full"} run, services ${fromSource ? "under tsx" : "compiled"} at LOG_LEVEL=${logLevel})`);
   // One bench user creates more tasks than an account may hold (MAX_TASKS_PER_USER, 10,000 by default):
   // the quota is raised so the load is measured, not refused; its count still runs on every create.
-  const runtime = await startLocalRuntime({ port: 0, output: "silent", logLevel, readyTimeoutMs: 150_000, env: { MAX_TASKS_PER_USER: "1000000" } });
+  const runtime = await startLocalRuntime({ port: 0, output: "silent", logLevel, readyTimeoutMs: 150_000, env: { MAX_TASKS_PER_USER: "1000000", TASK_WRITES_PER_MINUTE: "10000000", TASK_WRITES_RUNNING_PER_USER: "1000" } });
   try {
     await sleep(quick ? 1500 : 5000);
     const idleRssMb = rssOf(runtime);

@@ -9,3 +9,8 @@ export const CLOSE_TRY_AGAIN_LATER = 1013;
 export const CLOSE_TOKEN_EXPIRED = 4001;
 /** One socket more than a user may hold (a few tabs and devices). */
 export const CLOSE_TOO_MANY_CONNECTIONS = 4029;
+/**
+ * The account was deleted: the same code as an expired token, because the page's answer to it — stop
+ * reconnecting and show the sign-in — is the right one (the token no longer names an account).
+ */
+export const CLOSE_ACCOUNT_DELETED = CLOSE_TOKEN_EXPIRED;

@@ -122,6 +122,7 @@ export const subscriptions: readonly SubscriptionDefinition[] = [
     deadLetterTopic: deadLetterTopic(topics.notifications),
     perReplica: true,
   },
+  { name: "websocket-accounts", appId: "websocket", topic: topics.accounts, route: "/events/accounts", deadLetterTopic: deadLetterTopic(topics.accounts), perReplica: true },
   // Account erasure (DELETE /api/account): each service deletes what it holds of the user.
   ...(["event-processor", "reminder-scheduler", "notification"] as const).map(
     (appId): SubscriptionDefinition => ({

@@ -36,6 +36,39 @@ describe("recurrence rules (shared module)", () => {
     for (const rule of ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31", "FREQ=MONTHLY;BYMONTHDAY=1,2;BYSETPOS=-3", "FREQ=HOURLY;INTERVAL=2;BYHOUR=2"]) {
       rejects(rule, /never produces an occurrence/);
     }
+  });
+
+  it("when a rule's parts exclude each other or its INTERVAL skips every match, then it is refused as never matching (issue 12.1, the class)", () => {
+    for (const rule of [
+      // day parts no calendar day passes
+      "FREQ=YEARLY;BYMONTH=4;BYYEARDAY=1", "FREQ=YEARLY;BYWEEKNO=1;BYMONTH=6", "FREQ=YEARLY;BYYEARDAY=1,2,3,4,5;BYMONTHDAY=20",
+      "FREQ=YEARLY;BYMONTH=2;BYDAY=5MO;BYMONTHDAY=1", "FREQ=MONTHLY;BYDAY=5MO;BYMONTHDAY=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22",
+      // BYSETPOS beyond the largest set of a period (6 weekdays × 53 = 318 days a year; 5 Mondays × 60 times a month)
+      "FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA;BYSETPOS=-366", "FREQ=MONTHLY;BYDAY=MO,2MO;BYHOUR=0,1,2,3,4,5,6,7,8,9;BYMINUTE=0,10,20,30,40,50;BYSETPOS=301",
+      // the 1st of December 2026 is a Tuesday, in December: INTERVAL never reaches a Monday, February, or 02:00
+      "FREQ=DAILY;INTERVAL=7;BYDAY=MO", "FREQ=HOURLY;INTERVAL=168;BYDAY=MO", "FREQ=MONTHLY;INTERVAL=12;BYMONTH=2", "FREQ=HOURLY;INTERVAL=24;BYHOUR=2",
+    ]) {
+      rejects(rule, /never produces an occurrence/);
+    }
+  });
+
+  it("when a rule matches rarely, then the search still finds it (the never checks refuse nothing real)", () => {
+    const first = (rule: string, start: string) => upcomingSlots(rule, "UTC", new Date(start), 1).map((d) => d.toISOString());
+    // 29 February 2028 is a Tuesday; the next 29 February on a Monday is in 2044
+    assert.deepEqual(first("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29", "2026-12-01T09:00:00Z"), ["2028-02-29T09:00:00.000Z"]);
+    assert.deepEqual(first("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", "2026-12-01T09:00:00Z"), ["2044-02-29T09:00:00.000Z"]);
+    // every 7 days from a Tuesday on Tuesdays; every 12 months from December in December
+    assert.deepEqual(first("FREQ=DAILY;INTERVAL=7;BYDAY=TU", "2026-12-01T09:00:00Z"), ["2026-12-08T09:00:00.000Z"]);
+    assert.deepEqual(first("FREQ=MONTHLY;INTERVAL=12;BYMONTH=12", "2026-12-01T09:00:00Z"), ["2027-12-01T09:00:00.000Z"]);
+    // the 5th Monday of a month exists (2026-11-30); a year's 53rd Monday too (2029 starts on a Monday)
+    assert.deepEqual(first("FREQ=MONTHLY;BYDAY=5MO", "2026-11-01T09:00:00Z"), ["2026-11-30T09:00:00.000Z"]);
+    assert.deepEqual(first("FREQ=YEARLY;BYDAY=MO;BYSETPOS=53", "2026-12-01T09:00:00Z"), ["2029-12-31T09:00:00.000Z"]);
+  });
+
+  it("when BYSETPOS counts a period that began before the series, then the days before DTSTART count in its set (RFC 5545 §3.3.10)", () => {
+    // the Thursdays of 2021 start on 7 January: the 42nd is 21 October, the last 30 December
+    const slots = upcomingSlots("FREQ=YEARLY;BYDAY=TH;BYSETPOS=42,-1", "UTC", new Date("2021-01-19T09:00:00Z"), 2);
+    assert.deepEqual(slots.map((d) => d.toISOString()), ["2021-10-21T09:00:00.000Z", "2021-12-30T09:00:00.000Z"]);
     rejects("FREQ=DAILY;UNTIL=20200101T000000Z", /UNTIL is before/);
   });
 

@@ -11,6 +11,7 @@ import type { RunningService } from "../../shared/src/http/run-service";
 import { registry } from "../../shared/src/telemetry/registry";
 import { configSchema } from "../src/config";
 import { start } from "../src/websocket-service";
+import { CLOSE_ACCOUNT_DELETED } from "@todo/contracts/close-codes";
 import { startRecordingSidecar, type RecordingSidecar } from "../../testing/recording-sidecar";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
@@ -151,6 +152,26 @@ describe("websocket service", () => {
     }
     const { status } = await refusedUpgrade(service.url, "/elsewhere");
     assert.equal(status, 404);
+  });
+
+  it("when a user's account is deleted, then their open sockets close with 4001, a reconnect with their still-valid token is closed too, their kept frames are gone, and other users stay connected (issue 12)", async () => {
+    const erased = randomUUID();
+    const sockets = [track(await connect(service.url, erased)), track(await connect(service.url, erased, "subprotocol"))];
+    const other = track(await connect(service.url, bob));
+    const before = taskCreated(erased);
+    assert.equal(await publish(service, "/events/task-events", before), "SUCCESS");
+    await until("the frame before the deletion", () => sockets.every((c) => c.frames.length === 1));
+    const deleted = makeEvent({ type: "account.deleted", source: "backend", subject: erased, userId: erased, correlationId: "c", data: { userId: erased, deletedAt: new Date().toISOString() } });
+    assert.equal(await publish(service, "/events/accounts", deleted), "SUCCESS");
+    await until("both sockets closed", () => sockets.every((c) => c.closeCode !== undefined));
+    assert.deepEqual(sockets.map((c) => c.closeCode), [CLOSE_ACCOUNT_DELETED, CLOSE_ACCOUNT_DELETED]);
+    // the page reconnects with the token it still holds (valid for hours): closed again, and no replay of the kept frame
+    const again = track(await connect(service.url, erased, "query", {}, before.id));
+    await until("the reconnect closed", () => again.closeCode !== undefined);
+    assert.equal(again.closeCode, CLOSE_ACCOUNT_DELETED);
+    assert.deepEqual(again.frames, [], "nothing of the deleted account is replayed");
+    assert.equal(other.ws.readyState, WebSocket.OPEN, "another user's socket stays open");
+    assert.equal(await publish(service, "/events/accounts", deleted), "SUCCESS", "a redelivery is acknowledged");
   });
 
   it("when user A's event arrives, then both of A's sockets get the frame and B's socket none", async () => {

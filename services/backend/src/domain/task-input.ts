@@ -9,10 +9,20 @@ const instant = utcInstant();
 // Every string refuses NUL and unpaired surrogates, which PostgreSQL and the outbox's JSON cannot hold.
 const title = storableText().trim().min(1).max(200);
 const description = storableText().max(5000);
-const tags = z
-  .array(storableText().trim().min(1).max(40))
-  .max(20)
-  .transform(normaliseTags);
+/**
+ * Characters that change how a tag reads or sorts without being seen: bidi embeddings, overrides,
+ * isolates and marks, zero-width space, word joiner, BOM. With them "\u202Egat" shows as "tag" and
+ * "tag\u200B" looks like "tag" yet filters apart. ZWJ/ZWNJ stay: emoji and several scripts need them.
+ */
+const INVISIBLE_IN_TAGS = /[\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/;
+/** One tag: stored text, no invisible controls, in NFC so that "e\u0301" and "é" are one tag. */
+const tagText = storableText()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((t) => !INVISIBLE_IN_TAGS.test(t), "must not contain invisible direction or zero-width characters")
+  .transform((t) => t.normalize("NFC"));
+const tags = z.array(tagText).max(20).transform(normaliseTags);
 const recurrence = z
   .string()
   .max(500)
@@ -92,7 +102,7 @@ export const ListTasksQuery = z
     priority: z.enum(taskPriorities).optional(),
     // `tag=a&tag=b`: tasks carrying both (each filter narrows, like the others)
     tag: z
-      .union([storableText().trim().min(1).max(40), z.array(storableText().trim().min(1).max(40)).max(10)])
+      .union([tagText, z.array(tagText).max(10)])
       .optional()
       .transform((t) => (t === undefined ? [] : typeof t === "string" ? [t] : t)),
     q: storableText().trim().min(1).max(200).optional(),

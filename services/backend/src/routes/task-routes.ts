@@ -1,10 +1,12 @@
-import { Router, type Response } from "express";
+import { Router, type RequestHandler, type Response } from "express";
 import type pg from "pg";
-import { badRequest, notFound, parse } from "../../../shared/src/http/errors";
+import { badRequest, notFound, parse, tooManyRequests } from "../../../shared/src/http/errors";
 import { currentUser, requireUser } from "../../../shared/src/auth/require-user";
 import type { Task } from "@todo/contracts/task";
 import type { TokenService } from "../../../shared/src/auth/tokens";
 import { ensureTaskQuota } from "../data/task-quota";
+import type { TaskWriteThrottle } from "../data/task-write-throttle";
+import type { InFlightWrites } from "../domain/in-flight-writes";
 import { findTask, listTasks, sortValueOf } from "../data/tasks";
 import { etagOf } from "../domain/if-match";
 import { decodeCursor, encodeCursor } from "../domain/list-cursor";
@@ -22,20 +24,48 @@ function taskAnswer(status: number, task: Task, headers: Record<string, string> 
   return { status, headers: { ...headers, ETag: etagOf(task.version) }, body: task };
 }
 
-export interface TaskQuota {
+export interface TaskLimits {
   /** Tasks one user may hold; one more is 403 quota_exceeded. */
   tasksPerUser: number;
+  /** Task writes per user per minute; one more is 429 too_many_writes. */
+  writes: TaskWriteThrottle;
+  /** Task writes per user running at once in this process (the rest wait in line; a full line is 429 too_many_writes). */
+  inFlight: InFlightWrites;
 }
 
-export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskCommands, quota: TaskQuota): Router {
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Before any parsing or recurrence check: a user's write waits for one of their slots (a full line is
+ * refused at once), then counts against their budget, and past it is refused.
+ */
+function writeLimit(limits: TaskLimits): RequestHandler {
+  return async (req, res, next) => {
+    if (READS.has(req.method)) return next();
+    const userId = currentUser(req).id;
+    const release = await limits.inFlight.acquire(userId);
+    if (!release) return next(tooManyRequests("too_many_writes", "too many task changes at once; retry in 1 s", 1));
+    res.once("finish", release).once("close", release);
+    try {
+      const verdict = await limits.writes.admit(userId);
+      if (verdict.allowed) return next();
+      next(tooManyRequests("too_many_writes", `too many task changes; retry in ${verdict.retryAfterS} s`, verdict.retryAfterS));
+    } catch (err) {
+      release();
+      throw err;
+    }
+  };
+}
+
+export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskCommands, limits: TaskLimits): Router {
   const router = Router();
-  router.use("/api/tasks", requireUser(tokens));
+  router.use("/api/tasks", requireUser(tokens), writeLimit(limits));
 
   router.post("/api/tasks", async (req, res) => {
     const input = parse(CreateTaskBody, req.body);
     await answerOnce(db, req, res, async () => {
       // Inside: a retry of a create that already succeeded is answered again even at the quota.
-      await ensureTaskQuota(db, currentUser(req).id, quota.tasksPerUser);
+      await ensureTaskQuota(db, currentUser(req).id, limits.tasksPerUser);
       const task = await commands.create(input, { userId: currentUser(req).id, correlationId: req.id });
       return taskAnswer(201, task, { Location: `/api/tasks/${task.id}` });
     });

@@ -60,6 +60,23 @@ function dropClientForwarding(req: IncomingMessage): void {
   for (const name of Object.keys(req.headers)) if (FORWARDED_HEADERS.test(name)) delete req.headers[name];
 }
 
+/** A request's headers and whole body must arrive within these (Node answers 408 and closes otherwise). */
+const HEADERS_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Open client connections: each proxied one also holds an upstream socket, so 2 descriptors (a process often has 20,000 at most). */
+const MAX_CONNECTIONS = 4096;
+
+/**
+ * Slowloris bounds: a client dripping its headers or body is cut after the timeouts (Node's defaults
+ * are 60 s and 300 s), and past MAX_CONNECTIONS new connections are closed at once instead of the
+ * process running out of file descriptors.
+ */
+function boundSlowClients(server: Server): void {
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.maxConnections = MAX_CONNECTIONS;
+}
+
 /**
  * The one public port, in the role of the cluster Ingress: routes by path prefix from topology.ts,
  * proxies WebSocket upgrades on /ws, never forwards /internal/* or /metrics, and adds the runtime's own
@@ -70,7 +87,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const proxy = createProxyServer({ xfwd: true, proxyTimeout: 120_000 });
   // Without an agent http-proxy opens a new connection per request (and sends `Connection: close`),
   // which cost more than half of the API's throughput in `npm run bench`; an Ingress keeps them alive.
-  const upstream = new Agent({ keepAlive: true, maxSockets: 256 });
+  // No cap on sockets in use: a request holds its upstream socket until its body has arrived, so with
+  // a cap (it was 256) 300 clients sending bodies slowly held every socket and the whole API stalled
+  // behind them. Slow clients are bounded at the listener instead (see boundSlowClients).
+  const upstream = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
   proxy.on("error", (err, _req, target) => {
     opts.log.warn({ err: err.message }, "proxy error");
     if (target && "writeHead" in target) sendJson(target as ServerResponse, 502, errorBody("bad_gateway", "the service did not answer"));
@@ -112,6 +132,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }
     proxy.ws(req, socket, head, { target });
   });
+  boundSlowClients(server);
   await listenOn(server, opts.port, opts.host);
   const port = (server.address() as AddressInfo).port;
 

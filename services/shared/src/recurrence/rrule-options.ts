@@ -67,7 +67,7 @@ function startOfDay(d: Date): Date {
 }
 
 /** The first day of the WKST-week containing `d` (the week rrule's WEEKLY periods use). */
-function startOfWeek(d: Date, wkst: number): Date {
+export function startOfWeek(d: Date, wkst: number): Date {
   return new Date(startOfDay(d).getTime() - ((weekdayOf(d) - wkst + 7) % 7) * DAY);
 }
 
@@ -116,4 +116,21 @@ export function rebasedStart(rule: ParsedRule, dtstart: Date, anchor: Date): Dat
       break;
   }
   return k > 0 ? step(k) : dtstart;
+}
+
+/**
+ * rrule 2.8.1 walks period after period until year 9999 when a rule matches nothing, calling back
+ * only on a match, so a bound cannot come from a callback. Its loop (`dist/esm/iter/index.js`) reads
+ * `options.interval` once per period and stops when it is 0: the getter below answers 0 once the
+ * budget of periods is spent. Pinned by the never-matching tests and the benchmark.
+ */
+export function withPeriodBudget(rule: RRule, periods: number): void {
+  const interval = rule.options.interval;
+  let reads = 0;
+  // one read before the loop, then two per period (the stop check and the step to the next period)
+  const maxReads = 1 + 2 * periods;
+  Object.defineProperty(rule.options, "interval", {
+    get: () => (++reads > maxReads ? 0 : interval),
+    configurable: true,
+  });
 }

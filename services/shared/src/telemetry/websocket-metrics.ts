@@ -16,7 +16,7 @@ export const websocketFramesSent = new Counter({
 
 export const websocketClientsDropped = new Counter({
   name: "todo_websocket_clients_dropped_total",
-  help: "Connections closed by the server, by reason (slow|heartbeat|shutdown|expired)",
+  help: "Connections closed by the server, by reason (slow|heartbeat|shutdown|expired|flood|too_many|erased)",
   labelNames: ["reason"] as const,
   registers: [registry],
 });

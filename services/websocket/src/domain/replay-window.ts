@@ -79,6 +79,13 @@ export class ReplayWindow {
     return { kind: "frames", payloads: [...own.slice(start, i), ...own.slice(i + 1)].map((e) => e.payload) };
   }
 
+  /** Drops every frame kept for `userId` (their account was deleted: nothing of it stays here). */
+  forget(userId: string): void {
+    const own = this.byUser.get(userId);
+    if (!own) return;
+    for (const e of own.splice(0)) this.evict(e, own);
+  }
+
   get size(): { frames: number; bytes: number; users: number } {
     return { frames: this.queue.length - this.head, bytes: this.bytes, users: this.byUser.size };
   }

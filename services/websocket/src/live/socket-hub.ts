@@ -5,11 +5,14 @@ import type { AuthUser } from "../../../shared/src/auth/tokens";
 import type { Logger } from "../../../shared/src/telemetry/logger";
 import { websocketClientsDropped, websocketConnections, websocketFramesSent } from "../../../shared/src/telemetry/websocket-metrics";
 import { ConnectionRegistry } from "../domain/connection-registry";
+import { ErasedAccounts } from "../domain/erased-accounts";
 import { planDelivery } from "../domain/frames";
-import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, CLOSE_TOKEN_EXPIRED, CLOSE_TOO_MANY_CONNECTIONS, CLOSE_TRY_AGAIN_LATER } from "@todo/contracts/close-codes";
+import { CLOSE_ACCOUNT_DELETED, CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, CLOSE_TOKEN_EXPIRED, CLOSE_TOO_MANY_CONNECTIONS, CLOSE_TRY_AGAIN_LATER } from "@todo/contracts/close-codes";
 import { RecentEventIds } from "../domain/recent-event-ids";
 import { ReplayWindow, type ReplayWindowLimits } from "../domain/replay-window";
 
+/** Deleted accounts one replica remembers, to refuse their still-valid tokens (see ErasedAccounts). */
+const ERASED_ACCOUNTS_REMEMBERED = 100_000;
 /** setTimeout's largest delay; a token living longer is re-checked then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -43,6 +46,7 @@ export class SocketHub {
   private readonly peers = new WeakMap<WebSocket, Peer>();
   private readonly seen: RecentEventIds;
   private readonly window: ReplayWindow;
+  private readonly erased = new ErasedAccounts(ERASED_ACCOUNTS_REMEMBERED);
   private readonly heartbeat: NodeJS.Timeout;
   private readonly closeGraceMs: number;
   closing = false;
@@ -68,11 +72,15 @@ export class SocketHub {
     // Bounded per user, so one account cannot hold every socket (and file descriptor) of a replica. The
     // upgrade is accepted first so that the page gets a close code it can act on: a refused HTTP upgrade
     // only reaches a browser as code 1006, which its reconnect loop would retry at once.
+    if (this.erased.has(user.id)) {
+      websocketClientsDropped.inc({ reason: "erased" });
+      this.closeUnregistered(ws, CLOSE_ACCOUNT_DELETED, "account deleted");
+      return;
+    }
     if (this.registry.countOf(user.id) >= this.opts.maxConnectionsPerUser) {
       websocketClientsDropped.inc({ reason: "too_many" });
       this.opts.log.info({ userId: user.id, limit: this.opts.maxConnectionsPerUser }, "websocket refused: too many connections");
-      ws.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections for this user");
-      setTimeout(() => ws.terminate(), this.closeGraceMs).unref();
+      this.closeUnregistered(ws, CLOSE_TOO_MANY_CONNECTIONS, "too many connections for this user");
       return;
     }
     if (lastEventId !== null) this.replay(ws, user.id, lastEventId);
@@ -106,6 +114,10 @@ export class SocketHub {
    */
   deliver(event: AnyEvent): "success" | "duplicate" {
     if (!this.seen.firstSighting(event.id)) return "duplicate";
+    if (event.type === "account.deleted") {
+      this.closeAccount(event.data.userId);
+      return "success";
+    }
     const delivery = planDelivery(event, (userId) => this.registry.connectionsOf(userId));
     if (!delivery) return "success";
     const payload = JSON.stringify(delivery.frame);
@@ -121,6 +133,23 @@ export class SocketHub {
       websocketFramesSent.inc({ type: delivery.frame.type });
     }
     return "success";
+  }
+
+  /**
+   * `account.deleted`: every socket of the user on this replica is closed, their kept frames dropped,
+   * and their (still valid) token refused from now on. Every replica hears it (`perReplica`).
+   */
+  private closeAccount(userId: string): void {
+    this.erased.add(userId);
+    this.window.forget(userId);
+    const sockets = this.registry.connectionsOf(userId);
+    for (const ws of sockets) this.drop(ws, "erased", CLOSE_ACCOUNT_DELETED, "account deleted");
+    if (sockets.length) this.opts.log.info({ userId, sockets: sockets.length }, "websockets closed: account deleted");
+  }
+
+  private closeUnregistered(ws: WebSocket, code: number, text: string): void {
+    ws.close(code, text);
+    setTimeout(() => ws.terminate(), this.closeGraceMs).unref();
   }
 
   private replay(ws: WebSocket, userId: string, lastEventId: string): void {
@@ -179,13 +208,13 @@ export class SocketHub {
   }
 
   /** Closes with a code and reason, and cuts the socket if the peer does not finish the handshake. */
-  private drop(ws: WebSocket, reason: "slow" | "shutdown" | "expired" | "flood", code: number, text: string): void {
+  private drop(ws: WebSocket, reason: "slow" | "shutdown" | "expired" | "flood" | "erased", code: number, text: string): void {
     this.forget(ws, reason);
     ws.close(code, text);
     setTimeout(() => ws.terminate(), this.closeGraceMs).unref();
   }
 
-  private forget(ws: WebSocket, droppedFor?: "slow" | "heartbeat" | "shutdown" | "expired" | "flood"): void {
+  private forget(ws: WebSocket, droppedFor?: "slow" | "heartbeat" | "shutdown" | "expired" | "flood" | "erased"): void {
     const peer = this.peers.get(ws);
     if (peer?.expiry) clearTimeout(peer.expiry);
     if (!peer || !this.registry.remove(peer.userId, ws)) return;
