@@ -8,7 +8,8 @@ import { PostgresMessageStore } from "./dapr/pubsub/message-store";
 import { startEmbeddedDatabase, type RunningDatabase } from "./database/embedded-database";
 import { reservePorts } from "./ports";
 import { persistedSecret } from "./database/local-secrets";
-import { startGateway, type RunningGateway } from "./gateway/gateway";
+import type { RunningGateway } from "./gateway/gateway";
+import { startGatewayThread } from "./gateway/gateway-thread";
 import { databaseCheck, httpCheck, runChecks, type ReadinessCheck, type ReadinessReport } from "./gateway/readiness";
 import { ServiceProcess } from "./processes/service-process";
 import { discoverServices, serviceCommand } from "./service-entry";
@@ -161,7 +162,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     for (const appId of services) checks[appId] = httpCheck(() => (processes.get(appId)?.pid ? `${urls.get(appId)}/readyz` : undefined));
     const readiness = () => runChecks(checks);
 
-    const gateway: RunningGateway = await startGateway({ port: opts.port, host: opts.host ?? "127.0.0.1", metricsPort, serviceUrl: (id) => urls.get(id), readiness, log });
+    const gateway: RunningGateway = await startGatewayThread({ port: opts.port, host: opts.host ?? "127.0.0.1", metricsPort, services: Object.fromEntries(urls), readiness, log });
     // The gateway closes first so no new request reaches a stopping service.
     cleanups.push(() => gateway.stop());
     // Where operator tools (`npm run dead-letters`) find this runtime's services; no secret in it.
