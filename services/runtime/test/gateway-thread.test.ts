@@ -41,4 +41,55 @@ describe("the gateway on its own thread", () => {
       taken.close();
     }
   });
+
+  it("when the thread dies, then it is started again on the same port and proxies again", async () => {
+    const backend = createServer((_req, res) => res.end("backend"));
+    const backendPort = await listen(backend);
+    const gateway = await startGatewayThread({ port: 0, host: "127.0.0.1", services: { backend: `http://127.0.0.1:${backendPort}` }, readiness: async () => ({ ready: true, checks: {} }), log });
+    try {
+      await gateway.crash();
+      const deadline = Date.now() + 20_000;
+      let answer: string | undefined;
+      while (answer === undefined && Date.now() < deadline) {
+        answer = await fetch(`${gateway.url}/api/tasks`).then((r) => r.text(), () => undefined);
+        if (answer === undefined) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(answer, "backend");
+      assert.equal(gateway.restarts, 1);
+    } finally {
+      await gateway.stop();
+      backend.close();
+    }
+  });
+
+  it("when it is stopped with a request in flight, then that request is answered and new connections are refused", async () => {
+    let arrived: () => void = () => undefined;
+    const requestArrived = new Promise<void>((r) => (arrived = r));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((r) => (release = r));
+    const backend = createServer((_req, res) => {
+      arrived();
+      void released.then(() => res.end("answered late"));
+    });
+    const backendPort = await listen(backend);
+    const gateway = await startGatewayThread({ port: 0, host: "127.0.0.1", services: { backend: `http://127.0.0.1:${backendPort}` }, readiness: async () => ({ ready: true, checks: {} }), log });
+    try {
+      const slow = fetch(`${gateway.url}/api/tasks`).then((r) => r.text());
+      await requestArrived;
+      const stopped = gateway.stop();
+      // The listener is closed first: a new connection is refused while the slow answer is still owed.
+      let refused = false;
+      for (let i = 0; i < 100 && !refused; i++) {
+        refused = await fetch(`${gateway.url}/healthz`, { headers: { connection: "close" } }).then(() => false, () => true);
+        if (!refused) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(refused, "new connections are refused once stopping");
+      release();
+      assert.equal(await slow, "answered late");
+      await stopped;
+    } finally {
+      release();
+      backend.close();
+    }
+  });
 });

@@ -19,7 +19,8 @@ const readiness = () =>
     send({ type: "readiness", id });
   });
 
-startGateway({ port: data.port, host: data.host, metricsPort: data.metricsPort, serviceUrl: (id: AppId) => data.services[id], readiness, log: createLogger("runtime", data.logLevel) }).then(
+// The gateway, unchanged, on this thread.
+startGateway({ port: data.port, host: data.host, metricsPort: data.metricsPort, serviceUrl: (id: AppId) => data.services[id], readiness, log: createLogger("runtime", data.logLevel), drainMs: data.drainMs }).then(
   (gateway) => {
     port.on("message", (msg: ToWorker) => {
       if (msg.type === "readiness") {

@@ -19,6 +19,8 @@ export interface GatewayOptions {
   serviceUrl: (appId: AppId) => string | undefined;
   readiness: () => Promise<ReadinessReport>;
   log: Logger;
+  /** How long `stop` lets requests in flight finish before it cuts them (default 10 s). */
+  drainMs?: number;
 }
 
 export interface RunningGateway {
@@ -26,6 +28,10 @@ export interface RunningGateway {
   url: string;
   /** e.g. http://127.0.0.1:9464 — `GET /metrics/<app-id>` (when a metrics port was asked for). */
   metricsUrl?: string;
+  /**
+   * Stops listening at once, lets the requests in flight finish (at most `drainMs`), then closes every
+   * connection, WebSockets included (their clients reconnect, as behind an Ingress that restarts).
+   */
   stop(): Promise<void>;
 }
 
@@ -97,6 +103,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     else (target as Socket | undefined)?.destroy();
   });
 
+  // Counted so that stop() can wait for them; upgraded sockets are tracked to be closed at stop.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const upgraded = new Set<Socket>();
+
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     dropClientForwarding(req);
     const path = new URL(req.url ?? "/", "http://gateway").pathname;
@@ -116,6 +127,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   };
 
   const server: Server = createServer((req, res) => {
+    inFlight++;
+    res.once("close", () => {
+      if (--inFlight === 0) drained?.();
+    });
     onRequest(req, res).catch((err) => {
       opts.log.error({ err }, "gateway request failed");
       sendJson(res, 500, errorBody("internal", "internal error"));
@@ -130,6 +145,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
       return;
     }
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
     proxy.ws(req, socket, head, { target });
   });
   boundSlowClients(server);
@@ -162,17 +179,24 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     port,
     url: `http://127.0.0.1:${port}`,
     ...(metricsServer ? { metricsUrl: `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}` } : {}),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        let open = metricsServer ? 2 : 1;
-        const closed = () => --open === 0 && resolve();
-        server.close(closed);
-        server.closeAllConnections();
-        metricsServer?.close(closed);
-        metricsServer?.closeAllConnections();
-        proxy.close();
-        upstream.destroy();
-      }),
+    stop: async () => {
+      const closed = [server, ...(metricsServer ? [metricsServer] : [])].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+      // close() refuses new connections and closes the idle keep-alive ones; answers still owed finish.
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const deadline = setTimeout(resolve, opts.drainMs ?? 10_000);
+          drained = () => {
+            clearTimeout(deadline);
+            resolve();
+          };
+        });
+      }
+      for (const s of [server, metricsServer]) s?.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
+      proxy.close();
+      upstream.destroy();
+      await Promise.all(closed);
+    },
   };
 }
 
