@@ -6,6 +6,7 @@ import type { Task } from "@todo/contracts/task";
 import { taskOperations } from "../../shared/src/telemetry/task-metrics";
 import { recordTombstone } from "./data/change-feed";
 import { appendToOutbox } from "./data/outbox";
+import { quotaExceeded } from "./data/task-quota";
 import { deleteTask, findTask, insertOccurrenceOnce, insertTaskWithEvents, stateOf, updateTask } from "./data/tasks";
 import { satisfies, type IfMatch } from "./domain/if-match";
 import { applyPatch, completeTask, endSeries, newTask, nextOccurrence, patchConflict, reopenTask, SeriesRefusal, skipOccurrence } from "./domain/task-changes";
@@ -42,10 +43,12 @@ export class TaskCommands {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async create(input: CreateTaskInput, ctx: CommandContext): Promise<Task> {
+  /** A new task, refused with 403 quota_exceeded while the user holds `quota` tasks. */
+  async create(input: CreateTaskInput, ctx: CommandContext, quota: number): Promise<Task> {
     const rec = answered(() => newTask(input, { id: randomUUID(), userId: ctx.userId }, this.clock()));
     try {
-      await insertTaskWithEvents(this.db, rec, eventsFor({ kind: "created", task: rec.task }, this.eventContext(ctx.correlationId)));
+      const inserted = await insertTaskWithEvents(this.db, rec, eventsFor({ kind: "created", task: rec.task }, this.eventContext(ctx.correlationId)), quota);
+      if (!inserted) throw quotaExceeded(quota);
     } catch (err) {
       // a token outliving its erased account (DELETE /api/account): the user row is gone
       if ((err as { code?: string }).code === "23503") throw unauthorized("the account no longer exists");

@@ -65,9 +65,11 @@ export function toRecord(r: TaskRow): TaskRecord {
   });
 }
 
-const INSERT_TASK = `INSERT INTO backend.tasks (id, user_id, title, description, status, priority, tags, due_at, remind_at, recurrence,
+const INSERT_COLUMNS = `id, user_id, title, description, status, priority, tags, due_at, remind_at, recurrence,
        series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version,
-       time_zone, series_slot, series_ended)
+       time_zone, series_slot, series_ended`;
+
+const INSERT_TASK = `INSERT INTO backend.tasks (${INSERT_COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`;
 
 function insertTaskParams(rec: TaskRecord): unknown[] {
@@ -81,16 +83,31 @@ export async function insertTask(db: Db, rec: TaskRecord): Promise<void> {
   await db.query(INSERT_TASK, insertTaskParams(rec));
 }
 
+/** The type of each INSERT_TASK parameter, in order: a SELECT (unlike VALUES) does not take them from the columns. */
+const INSERT_TASK_TYPES = ["uuid", "uuid", "text", "text", "text", "text", "text[]", "timestamptz", "timestamptz", "text",
+  "uuid", "integer", "timestamptz", "uuid", "timestamptz", "timestamptz", "timestamptz", "integer",
+  "text", "timestamptz", "boolean"];
+
 /**
- * A new task and its outbox events in ONE statement: a statement is atomic on its own, so this needs no
- * BEGIN/COMMIT — one round trip where a transaction takes four (measured: it is the create path's cost).
+ * A new task and its outbox events in ONE statement, inserted only while the user holds fewer than
+ * `quota` tasks: a statement is atomic on its own, so this needs no BEGIN/COMMIT, and the quota check
+ * is not a round trip of its own (a create was three: quota, insert, and before that BEGIN/COMMIT).
+ * The count reads at most `quota` index entries. Returns false when the quota refused it. Concurrent
+ * creates may pass the quota by a few (each counts without the others' rows): the bound is on the order
+ * of magnitude, which is what protects the database.
  */
-export async function insertTaskWithEvents(db: Db, rec: TaskRecord, events: AnyEvent[]): Promise<void> {
-  await db.query(
-    `WITH task AS (${INSERT_TASK} RETURNING id)
-     INSERT INTO backend.outbox (event_id, task_id, type, payload) ${outboxRows(21)}`,
-    [...insertTaskParams(rec), ...outboxParams(events)],
+export async function insertTaskWithEvents(db: Db, rec: TaskRecord, events: AnyEvent[], quota: number): Promise<boolean> {
+  const quotaParam = INSERT_TASK_TYPES.length + 1;
+  const res = await db.query(
+    `WITH task AS (
+       INSERT INTO backend.tasks (${INSERT_COLUMNS})
+       SELECT ${INSERT_TASK_TYPES.map((type, i) => `$${i + 1}::${type}`).join(", ")}
+       WHERE (SELECT count(*) FROM (SELECT 1 FROM backend.tasks WHERE user_id = $2::uuid LIMIT $${quotaParam}) AS held) < $${quotaParam}
+       RETURNING id)
+     INSERT INTO backend.outbox (event_id, task_id, type, payload) SELECT * FROM (${outboxRows(quotaParam)}) o WHERE EXISTS (SELECT 1 FROM task)`,
+    [...insertTaskParams(rec), quota, ...outboxParams(events)],
   );
+  return (res.rowCount ?? 0) > 0;
 }
 
 export async function updateTask(db: Db, rec: TaskRecord): Promise<void> {

@@ -4,7 +4,6 @@ import { badRequest, notFound, parse, tooManyRequests } from "../../../shared/sr
 import { currentUser, requireUser } from "../../../shared/src/auth/require-user";
 import type { Task } from "@todo/contracts/task";
 import type { TokenService } from "../../../shared/src/auth/tokens";
-import { ensureTaskQuota } from "../data/task-quota";
 import type { TaskWriteThrottle } from "../data/task-write-throttle";
 import type { InFlightWrites } from "../domain/in-flight-writes";
 import { findTask, listTasks, sortValueOf } from "../data/tasks";
@@ -65,8 +64,7 @@ export function taskRoutes(db: pg.Pool, tokens: TokenService, commands: TaskComm
     const input = parse(CreateTaskBody, req.body);
     await answerOnce(db, req, res, async () => {
       // Inside: a retry of a create that already succeeded is answered again even at the quota.
-      await ensureTaskQuota(db, currentUser(req).id, limits.tasksPerUser);
-      const task = await commands.create(input, { userId: currentUser(req).id, correlationId: req.id });
+      const task = await commands.create(input, { userId: currentUser(req).id, correlationId: req.id }, limits.tasksPerUser);
       return taskAnswer(201, task, { Location: `/api/tasks/${task.id}` });
     });
   });
