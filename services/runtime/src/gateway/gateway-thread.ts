@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import type { Logger } from "../../../shared/src/telemetry/logger";
-import type { AppId } from "../../../shared/src/topology";
+import type { AppId } from "@todo/contracts/topology";
 import type { RunningGateway } from "./gateway";
 import type { ReadinessReport } from "./readiness";
 

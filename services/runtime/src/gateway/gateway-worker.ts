@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../../../shared/src/telemetry/logger";
-import type { AppId } from "../../../shared/src/topology";
+import type { AppId } from "@todo/contracts/topology";
 import { startGateway } from "./gateway";
 import type { FromWorker, GatewayWorkerData, ToWorker } from "./gateway-thread";
 import type { ReadinessReport } from "./readiness";
