@@ -100,6 +100,8 @@ export async function startGatewayThread(opts: GatewayThreadOptions): Promise<Ga
   let restarts = 0;
   let backoffAttempt = 0;
   let restartTimer: NodeJS.Timeout | undefined;
+  // A restart under way when stop() is called: awaited there, so nothing binds the ports after stop.
+  let restarting: Promise<unknown> | undefined;
 
   const restartAfterDeath = (code: number, startedAt: number) => {
     if (stopping) return;
@@ -109,9 +111,9 @@ export async function startGatewayThread(opts: GatewayThreadOptions): Promise<Ga
     restartTimer = setTimeout(() => {
       if (stopping) return;
       const started = Date.now();
-      spawn(port, metricsPort).then(
+      restarting = spawn(port, metricsPort).then(
         (next) => {
-          if (stopping) return void next.worker.terminate();
+          if (stopping) return next.worker.terminate().then(() => undefined);
           current = next;
           restarts++;
           void next.exited.then((c) => restartAfterDeath(c, started));
@@ -140,6 +142,7 @@ export async function startGatewayThread(opts: GatewayThreadOptions): Promise<Ga
     stop: async () => {
       stopping = true;
       clearTimeout(restartTimer);
+      await restarting;
       const { worker, stopped, exited } = current;
       worker.postMessage({ type: "stop" } satisfies ToWorker);
       // An exit before "stopped" (a crash) also means nothing listens any more.
