@@ -4,6 +4,8 @@ import { summarise, type LatencySummary } from "./latency-stats";
 export interface LoadTarget {
   url: string;
   headers: Record<string, string>;
+  /** Headers worker w adds (index w modulo the length), e.g. one user's token per worker. */
+  workerHeaders?: Record<string, string>[];
   /** The body of request i. */
   body: (i: number) => string;
   expectStatus: number;
@@ -40,13 +42,13 @@ class ClosedLoop {
     this.#target = new URL(t.url);
   }
 
-  #send(): Promise<{ ok: boolean; ms: number }> {
+  #send(worker: number): Promise<{ ok: boolean; ms: number }> {
     return new Promise((resolve) => {
       const body = this.t.body(this.#i++);
       const started = process.hrtime.bigint();
       const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
       const req = request(
-        { agent: this.#agent, host: this.#target.hostname, port: this.#target.port, path: this.#target.pathname, method: "POST", headers: { ...this.t.headers, "content-length": Buffer.byteLength(body) } },
+        { agent: this.#agent, host: this.#target.hostname, port: this.#target.port, path: this.#target.pathname, method: "POST", headers: { ...this.t.headers, ...this.t.workerHeaders?.[worker % this.t.workerHeaders.length], "content-length": Buffer.byteLength(body) } },
         (res) => {
           res.resume();
           res.on("end", () => resolve({ ok: res.statusCode === this.t.expectStatus, ms: elapsed() }));
@@ -61,9 +63,9 @@ class ClosedLoop {
     const started = Date.now();
     const deadline = started + durationMs;
     await Promise.all(
-      Array.from({ length: this.concurrency }, async () => {
+      Array.from({ length: this.concurrency }, async (_, worker) => {
         while (Date.now() < deadline) {
-          const r = await this.#send();
+          const r = await this.#send(worker);
           if (r.ok) into.latencies.push(r.ms);
           else into.errors++;
         }

@@ -6,7 +6,7 @@
 import { interleavedLoad } from "./closed-loop-load";
 
 interface LoadPlan {
-  targets: Record<string, { url: string; headers: Record<string, string>; expectStatus: number }>;
+  targets: Record<string, { url: string; headers: Record<string, string>; workerHeaders?: Record<string, string>[]; expectStatus: number }>;
   /** Every request sends this payload, with ` <i>` appended to its title. */
   payload: { title: string } & Record<string, unknown>;
   concurrency: number;

@@ -52,7 +52,7 @@ export async function start(config: BackendConfig): Promise<RunningService> {
     const app = createServiceApp({
       log,
       readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
-      routes: [authRoutes(pool, tokens, authGuards), accountRoutes(pool, tokens, () => relay.kick(), authGuards), historyRoutes(config, tokens, pool), exportRoutes(config, tokens, pool), taskRoutes(pool, tokens, commands, { tasksPerUser: config.MAX_TASKS_PER_USER, writes: new TaskWriteThrottle(pool, config.TASK_WRITES_PER_MINUTE), inFlight: new InFlightWrites(config.TASK_WRITES_RUNNING_PER_USER, config.TASK_WRITES_WAITING_PER_USER) }), internalRoutes(pool, commands)],
+      routes: [authRoutes(pool, tokens, authGuards), accountRoutes(pool, tokens, () => relay.kick(), authGuards), historyRoutes(config, tokens, pool), exportRoutes(config, tokens, pool), taskRoutes(pool, tokens, commands, { tasksPerUser: config.MAX_TASKS_PER_USER, writes: new TaskWriteThrottle(config.TASK_WRITES_PER_MINUTE), inFlight: new InFlightWrites(config.TASK_WRITES_RUNNING_PER_USER, config.TASK_WRITES_WAITING_PER_USER) }), internalRoutes(pool, commands)],
     });
     const service = await listen({
       port: config.PORT,

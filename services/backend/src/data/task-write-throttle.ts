@@ -1,5 +1,4 @@
-import type pg from "pg";
-import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 
 export type WriteVerdict = { allowed: true } | { allowed: false; retryAfterS: number };
 
@@ -7,25 +6,20 @@ export type WriteVerdict = { allowed: true } | { allowed: false; retryAfterS: nu
  * Task writes (create, change, complete, delete …) per user per minute. A write may cost milliseconds
  * of CPU on the event loop (a recurrence rule is checked by walking its calendar), so one user's burst
  * of them would delay every other user's requests; past the limit a write is a 429 before any of that
- * work. Counters in PostgreSQL (`backend.task_write_throttle`), shared by every replica. Once a user's
- * budget is spent, the rest of the window is refused from memory (`inMemoryBlockOnConsumed`), so a
- * flood of refused writes costs no database round trip either.
+ * work.
+ *
+ * Counted in this process, like the per-user in-flight limit beside it: what the limit protects is the
+ * replica doing the work (its event loop and its pool), so that is where it counts. A user spread over
+ * N replicas gets up to N budgets (the HPA's maxReplicas, 4 by default); storage is bounded by the task
+ * quota either way. Counters in PostgreSQL, shared by the replicas (the first version), cost every
+ * write one more round trip and commit, and queued one user's concurrent writes on the lock of their
+ * one counter row.
  */
 export class TaskWriteThrottle {
-  private readonly writes: RateLimiterPostgres;
+  private readonly writes: RateLimiterMemory;
 
-  constructor(pool: pg.Pool, writesPerMinute: number) {
-    this.writes = new RateLimiterPostgres({
-      storeClient: pool,
-      storeType: "pool",
-      schemaName: "backend",
-      tableName: "task_write_throttle",
-      tableCreated: true,
-      keyPrefix: "tw",
-      points: writesPerMinute,
-      duration: 60,
-      inMemoryBlockOnConsumed: writesPerMinute,
-    });
+  constructor(writesPerMinute: number) {
+    this.writes = new RateLimiterMemory({ keyPrefix: "tw", points: writesPerMinute, duration: 60 });
   }
 
   /** Counts one write for `userId`; refused once the minute's budget is spent. */
