@@ -24,6 +24,15 @@ function pidsOf(dataDir: string, only?: string): number[] {
   return found;
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2]!.startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
 async function startRuntimeProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; databaseUrl: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "support", "runtime-process.ts")], { cwd: root, env: { ...process.env, DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise<string>((resolve, reject) => {
@@ -82,5 +91,13 @@ describe("faults: the local runtime is SIGKILLed mid-load", function () {
       second.child.kill("SIGTERM");
       await new Promise((r) => second.child.once("exit", r));
     }
+  });
+
+  it("when only the runtime process is SIGKILLed, then the services it started shut themselves down instead of running on unsupervised", async () => {
+    const runtime = await startRuntimeProcess(dataDir);
+    const services = pidsOf(dataDir, "/src/main");
+    assert.equal(services.length, 2, "backend and event-processor");
+    process.kill(runtime.child.pid!, "SIGKILL");
+    await eventually(async () => services.filter(alive), (left) => left.length === 0, 20_000, "the orphaned services gone");
   });
 });

@@ -138,6 +138,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
           ...env,
           NODE_ENV: env.NODE_ENV ?? "development",
           APP_ID: appId,
+          // The service shuts itself down if this runtime dies without stopping it (a SIGKILL).
+          STOP_WITH_PARENT: "1",
           PORT: String(port),
           HOST: "127.0.0.1",
           DATABASE_URL: databaseUrl,

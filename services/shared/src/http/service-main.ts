@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { ConfigError, loadConfig } from "../config";
 import { createLogger } from "../telemetry/logger";
 import { stopOnSignals, type RunningService } from "./run-service";
+import { stopWithParent } from "./stop-with-parent";
 
 /**
  * A service's process entry: its config from the environment (a bad value stops the process naming
@@ -16,6 +17,7 @@ export function runServiceMain<S extends z.ZodObject>(
   let log = createLogger(appId);
   void (async () => {
     const config = loadConfig(schema);
+    stopWithParent(log);
     if (typeof config.LOG_LEVEL === "string") log = createLogger(appId, config.LOG_LEVEL);
     const service = await start(config);
     log.info({ url: service.url }, `${appId} listening`);
