@@ -3,34 +3,16 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startLocalRuntime } from "#services/local-runtime";
+import { PASSWORD as password, launchChromium, localInput, signUp } from "./browser-harness";
 
 // The real system (local runtime: every service, the local Dapr sidecar, embedded PostgreSQL) driven
 // through Debian's Chromium, as a user would: sign up, a recurring task with a reminder, live updates.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // `npm run screenshots` refreshes the committed ones in docs/; a plain test run keeps them in a temp dir.
 const SCREENSHOTS = process.env.SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), "todo-screenshots-"));
-const password = "correct horse 42";
 
 type Runtime = Awaited<ReturnType<typeof startLocalRuntime>>;
-
-function pad(n: number) {
-  return String(n).padStart(2, "0");
-}
-/** The value a `datetime-local` input takes, in the browser's (= this process's) time zone. */
-function localInput(d: Date) {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-async function signUp(page: Page, url: string, email: string) {
-  await page.goto(url);
-  await page.getByRole("button", { name: "Create an account" }).click();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await page.getByTestId("live-status").filter({ hasText: "Live" }).waitFor();
-}
 
 async function signIn(page: Page, url: string, email: string) {
   await page.goto(url);
@@ -58,11 +40,7 @@ describe("the web UI in Chromium against the local runtime", function () {
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     runtime = await startLocalRuntime({ port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
