@@ -168,21 +168,12 @@ export async function runOfflineStack(stack: "local" | "cloud", configOverrides:
     false,
   );
   // The mock monitor drops parents and dependencies; record them from the registration requests.
-  type RegisterRequest = {
+  type RegisterRequest = OptionGetters & {
     getType(): string;
     getName(): string;
     getParent(): string;
     getCustom(): boolean;
-    getDependenciesList(): string[];
     getObject(): unknown;
-    getDeletebeforereplace(): boolean;
-    getRetainondelete(): boolean | undefined;
-    getProtect(): boolean | undefined;
-    getIgnorechangesList(): string[];
-    getReplaceonchangesList(): string[];
-    getDeletedwith(): string;
-    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
-    getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   };
   type Monitor = { registerResource(req: RegisterRequest, cb: (err: unknown, res?: { getUrn(): string }) => void): Promise<void> };
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
@@ -215,7 +206,8 @@ export async function runOfflineStack(stack: "local" | "cloud", configOverrides:
   return { resources: recorded, outputs };
 }
 
-function optionsOf(req: {
+/** The resource options' getters of a RegisterResourceRequest (the engine's protobuf message). */
+type OptionGetters = {
   getDependenciesList(): string[];
   getDeletebeforereplace(): boolean;
   getRetainondelete(): boolean | undefined;
@@ -225,7 +217,9 @@ function optionsOf(req: {
   getDeletedwith(): string;
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
   getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
-}): ResourceOptionsRecord {
+};
+
+function optionsOf(req: OptionGetters): ResourceOptionsRecord {
   const o: ResourceOptionsRecord = {};
   if (req.getDeletebeforereplace()) o.deleteBeforeReplace = true;
   if (req.getRetainondelete()) o.retainOnDelete = true;
