@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createDaprClient, sidecarReadiness } from "../../shared/src/dapr/sidecar";
+import { sidecarReadiness } from "../../shared/src/dapr/sidecar";
 import { createLogger } from "../../shared/src/telemetry/logger";
 import { createServiceApp } from "../../shared/src/http/service-app";
 import { databaseReadiness } from "../../shared/src/db/pool";
@@ -34,11 +34,7 @@ export async function start(config: BackendConfig): Promise<RunningService> {
   const pool = await openServiceDatabase(config, { schema: SCHEMA, migrationsDir: join(__dirname, "migrations"), log });
   try {
     const tokens = new TokenService(await readSecret(config, JWT_SECRET_NAME));
-    const dapr = createDaprClient(config);
-    // The sidecar answered the secret read, so this returns at once; afterwards a publish to a sidecar
-    // that went away fails fast instead of waiting for it inside the SDK.
-    await dapr.start();
-    const relay = new OutboxRelay({ pool, dapr, log, pollMs: config.OUTBOX_POLL_MS, retentionHours: config.OUTBOX_RETENTION_HOURS });
+    const relay = new OutboxRelay({ pool, sidecar: config, log, pollMs: config.OUTBOX_POLL_MS, retentionHours: config.OUTBOX_RETENTION_HOURS });
     const commands = new TaskCommands(pool, () => relay.kick());
     const authGuards = {
       throttle: new AuthThrottle(pool, {
@@ -60,7 +56,6 @@ export async function start(config: BackendConfig): Promise<RunningService> {
       log,
       handler: app,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000,
-      // The DaprClient's HTTP agents are process-wide statics in the SDK, so they are left to process exit.
       closers: [() => relay.stop(), () => pool.end()],
     });
     // Only once listening: should listen fail (port taken), no relay is left polling a closed pool.

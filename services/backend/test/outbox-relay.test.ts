@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { createDaprClient } from "../../shared/src/dapr/sidecar";
 import { createLogger } from "../../shared/src/telemetry/logger";
 import { createPool } from "../../shared/src/db/pool";
 import { makeEvent } from "@todo/contracts/envelope";
@@ -21,7 +20,7 @@ describe("backend outbox relay (unit, real PostgreSQL)", () => {
   let db: TestDatabase;
   let pool: pg.Pool;
   const log = createLogger("backend-test", "silent");
-  const dapr = createDaprClient({ DAPR_HOST: "127.0.0.1", DAPR_HTTP_PORT: 9 });
+  const sidecar = { DAPR_HOST: "127.0.0.1", DAPR_HTTP_PORT: 9 };
 
   before(async () => {
     db = await createTestDatabase();
@@ -46,7 +45,7 @@ describe("backend outbox relay (unit, real PostgreSQL)", () => {
     const attempts: string[] = [];
     let failuresLeft = 3;
     const relay = new OutboxRelay({
-      pool, dapr, log, pollMs: 50, retentionHours: 1,
+      pool, sidecar, log, pollMs: 50, retentionHours: 1,
       publish: async (e) => {
         attempts.push(e.correlationId);
         if (e.correlationId === "c-2" && failuresLeft-- > 0) throw new Error("broker down");
@@ -71,7 +70,7 @@ describe("backend outbox relay (unit, real PostgreSQL)", () => {
     const gate = new Promise<void>((r) => (release = r));
     let started = 0;
     const relay = new OutboxRelay({
-      pool, dapr, log, pollMs: 50, retentionHours: 1,
+      pool, sidecar, log, pollMs: 50, retentionHours: 1,
       publish: async () => {
         started++;
         await gate;
@@ -103,7 +102,7 @@ describe("backend outbox relay (unit, real PostgreSQL)", () => {
       published.push(e.id);
       inFlight--;
     };
-    const relays = [1, 2].map(() => new OutboxRelay({ pool, dapr, log, pollMs: 20, retentionHours: 1, publish }));
+    const relays = [1, 2].map(() => new OutboxRelay({ pool, sidecar, log, pollMs: 20, retentionHours: 1, publish }));
     relays.forEach((r) => r.start());
     try {
       await until("all sent", async () => (await unsent()) === 0);

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createDaprClient, sidecarReadiness } from "../../shared/src/dapr/sidecar";
+import { sidecarReadiness } from "../../shared/src/dapr/sidecar";
 import { createLogger } from "../../shared/src/telemetry/logger";
 import { createServiceApp } from "../../shared/src/http/service-app";
 import { databaseReadiness } from "../../shared/src/db/pool";
@@ -24,8 +24,7 @@ export async function start(config: NotificationConfig): Promise<RunningService>
   const pool = await openServiceDatabase(config, { schema: SCHEMA, migrationsDir: join(__dirname, "migrations"), log });
 
   const webhook = config.NOTIFICATION_WEBHOOK_URL ? new WebhookNotifier(config.NOTIFICATION_WEBHOOK_URL, config.NOTIFICATION_WEBHOOK_TIMEOUT_MS, log) : null;
-  // The DaprClient is not stopped on shutdown: its HTTP agent is shared by every client in the process.
-  const consumer = new ReminderConsumer(pool, createDaprClient(config), log, webhook ? (n) => webhook.notify(n) : undefined);
+  const consumer = new ReminderConsumer(pool, config, log, webhook ? (n) => webhook.notify(n) : undefined);
   const app = createServiceApp({
     log,
     appId: "notification",

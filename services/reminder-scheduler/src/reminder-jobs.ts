@@ -1,5 +1,4 @@
 import type pg from "pg";
-import type { DaprClient } from "@dapr/dapr";
 import { inTransaction } from "../../shared/src/db/pool";
 import { makeEvent } from "@todo/contracts/envelope";
 import { type ReminderEvent } from "@todo/contracts/events";
@@ -21,7 +20,6 @@ export const CONSUMER = "reminder-scheduler";
 export interface ReminderJobsDeps {
   pool: pg.Pool;
   jobs: JobsClient;
-  dapr: DaprClient;
   sidecar: SidecarAddress;
   log: Logger;
   sweepBatchSize: number;
@@ -102,7 +100,7 @@ export class ReminderJobs {
         time: firedAt,
         data: { taskId, remindAt: dueTimeFor(d.remindAt), title: task!.title, firedAt: firedAt.toISOString() },
       });
-      await publishEvent(this.deps.dapr, event);
+      await publishEvent(this.deps.sidecar, event);
       await markFired(db, taskId, firedAt.toISOString());
       reminderLateness.observe(Math.max(0, (firedAt.getTime() - Date.parse(d.remindAt)) / 1000));
       return d;

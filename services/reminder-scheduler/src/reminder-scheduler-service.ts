@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createDaprClient, sidecarReadiness } from "../../shared/src/dapr/sidecar";
+import { sidecarReadiness } from "../../shared/src/dapr/sidecar";
 import { createLogger } from "../../shared/src/telemetry/logger";
 import { createServiceApp } from "../../shared/src/http/service-app";
 import { databaseReadiness } from "../../shared/src/db/pool";
@@ -23,7 +23,6 @@ export async function start(config: ReminderSchedulerConfig): Promise<RunningSer
   const reminders = new ReminderJobs({
     pool,
     jobs,
-    dapr: createDaprClient(config),
     sidecar: config,
     log,
     sweepBatchSize: config.SWEEP_BATCH_SIZE,
@@ -34,7 +33,6 @@ export async function start(config: ReminderSchedulerConfig): Promise<RunningSer
     readiness: { database: databaseReadiness(pool), sidecar: sidecarReadiness(config) },
     routes: [reminderEventsRouter(reminders, log, { pool, jobs }), jobCallbackRouter(reminders), sweepRouter(reminders)],
   });
-  // The DaprClient is not stopped: its HTTP agents are static (shared by every client in the process).
   return listen({
     port: config.PORT,
     host: config.HOST,

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import type { DaprClient } from "@dapr/dapr";
 import { publishEvent } from "../../../shared/src/dapr/publisher";
+import type { SidecarAddress } from "../../../shared/src/dapr/sidecar";
 import type { AnyEvent } from "@todo/contracts/events";
 import type { Logger } from "../../../shared/src/telemetry/logger";
 import { outboxOldestUnsentAge, outboxUnsent } from "../../../shared/src/telemetry/outbox-metrics";
@@ -10,14 +10,14 @@ import { backlog, deleteSentBefore, markFailed, markSent, unsentRows } from "../
 
 export interface RelayOptions {
   pool: pg.Pool;
-  dapr: DaprClient;
+  sidecar: SidecarAddress;
   log: Logger;
   /** Poll for rows other replicas wrote (own writes kick the relay at once). */
   pollMs: number;
   retentionHours: number;
-  /** Publishing a single event longer than this counts as a failure (the SDK's fetch has no timeout). */
+  /** Publishing a single event longer than this counts as a failure. */
   publishTimeoutMs?: number;
-  /** Publishes one event; tests swap it. Defaults to publishEvent over the DaprClient. */
+  /** Publishes one event; tests swap it. Defaults to publishEvent through the sidecar. */
   publish?: (event: AnyEvent) => Promise<void>;
 }
 
@@ -49,7 +49,7 @@ export class OutboxRelay {
 
   constructor(private readonly opts: RelayOptions) {
     const timeoutMs = opts.publishTimeoutMs ?? 5_000;
-    this.publish = opts.publish ?? ((e) => withTimeout(publishEvent(opts.dapr, e), timeoutMs, `publish of ${e.id}`));
+    this.publish = opts.publish ?? ((e) => publishEvent(opts.sidecar, e, timeoutMs));
   }
 
   start(): void {
@@ -171,14 +171,4 @@ export class OutboxRelay {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    }),
-  ]);
 }

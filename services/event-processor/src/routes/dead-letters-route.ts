@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from "express";
 import { z } from "zod";
 import { HttpError, parse, unauthorized } from "../../../shared/src/http/errors";
 import { PUBSUB_NAME } from "@todo/contracts/topology";
-import { sidecarUrl, type SidecarAddress } from "../../../shared/src/dapr/sidecar";
+import { callSidecar, type SidecarAddress } from "../../../shared/src/dapr/sidecar";
 import type { Logger } from "../../../shared/src/telemetry/logger";
 import { deadLettersReplayed, eventsDeadLettered } from "../../../shared/src/telemetry/dead-letter-metrics";
 import { deadLetterOf } from "../domain/dead-letter";
@@ -91,12 +91,11 @@ export function deadLettersRouter(deps: DeadLetterDeps): Router {
       }
       if (!(await markReplayed(deps.pool, row.id))) continue; // another replay took it
       const query = plan.partitionKey ? `?metadata.partitionKey=${encodeURIComponent(plan.partitionKey)}` : "";
-      const published = await fetch(`${sidecarUrl(deps.sidecar)}/v1.0/publish/${PUBSUB_NAME}/${plan.topic}${query}`, {
-        method: "POST",
-        headers: { "content-type": "application/cloudevents+json" },
+      const published = await callSidecar(deps.sidecar, "POST", `/v1.0/publish/${PUBSUB_NAME}/${plan.topic}${query}`, {
         body: JSON.stringify(plan.event),
-        signal: AbortSignal.timeout(5000),
-      }).then((r) => (r.ok ? undefined : `HTTP ${r.status}`), (err: Error) => err.message);
+        contentType: "application/cloudevents+json",
+        timeoutMs: 5000,
+      }).then((r) => (r.status >= 200 && r.status <= 299 ? undefined : `HTTP ${r.status}`), (err: Error) => err.message);
       if (published !== undefined) {
         await reopen(deps.pool, row.id);
         deadLettersReplayed.inc({ topic: row.topic, outcome: "failed" });

@@ -1,10 +1,10 @@
 import type pg from "pg";
-import type { DaprClient } from "@dapr/dapr";
 import { inTransaction } from "../../../shared/src/db/pool";
 import { makeEvent } from "@todo/contracts/envelope";
 import { type EventOf, type ReminderEvent } from "@todo/contracts/events";
 import { oncePerEvent } from "../../../shared/src/db/idempotency";
 import { publishEvent } from "../../../shared/src/dapr/publisher";
+import type { SidecarAddress } from "../../../shared/src/dapr/sidecar";
 import type { Logger } from "../../../shared/src/telemetry/logger";
 import { notificationsSent } from "../../../shared/src/telemetry/notification-metrics";
 import { notificationOfReminder, type Notification } from "../domain/notification";
@@ -23,7 +23,7 @@ export const NOTIFICATION_CONSUMER = "notification";
 export class ReminderConsumer {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly dapr: DaprClient,
+    private readonly sidecar: SidecarAddress,
     private readonly log: Logger,
     private readonly onSent: (n: Notification) => void = () => undefined,
   ) {}
@@ -49,7 +49,7 @@ export class ReminderConsumer {
       if (n.publishedAt) return null;
       try {
         await publishEvent(
-          this.dapr,
+          this.sidecar,
           makeEvent({
             type: "notification.sent",
             id: n.id,

@@ -1,4 +1,4 @@
-import { sidecarUrl, type SidecarAddress } from "./sidecar";
+import { callSidecar, type SidecarAddress } from "./sidecar";
 import type { AppId } from "@todo/contracts/topology";
 
 export interface InvokeResult {
@@ -7,8 +7,8 @@ export interface InvokeResult {
 }
 
 /**
- * Dapr service invocation over the sidecar's HTTP API. Plain fetch rather than the SDK's invoker so
- * the caller sees the target's real status code (404 vs 5xx decide DROP vs RETRY).
+ * Dapr service invocation over the sidecar's HTTP API, so the caller sees the target's real status code
+ * (404 vs 5xx decide DROP vs RETRY).
  */
 export async function invokeService(
   cfg: SidecarAddress,
@@ -16,13 +16,12 @@ export async function invokeService(
   method: string,
   init: { httpMethod?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<InvokeResult> {
-  const res = await fetch(`${sidecarUrl(cfg)}/v1.0/invoke/${appId}/method/${method.replace(/^\//, "")}`, {
-    method: init.httpMethod ?? "GET",
-    headers: { ...(init.body !== undefined ? { "content-type": "application/json" } : {}), ...init.headers },
+  const res = await callSidecar(cfg, init.httpMethod ?? "GET", `/v1.0/invoke/${appId}/method/${method.replace(/^\//, "")}`, {
+    headers: init.headers,
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-    signal: AbortSignal.timeout(init.timeoutMs ?? 5000),
+    timeoutMs: init.timeoutMs ?? 5000,
   });
-  const text = await res.text();
+  const text = res.text;
   let body: unknown = text;
   try {
     body = text ? JSON.parse(text) : null;

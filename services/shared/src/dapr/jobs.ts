@@ -1,5 +1,5 @@
 import { JOB_FAILURE_POLICY } from "@todo/contracts/dapr-resources";
-import { sidecarUrl, type SidecarAddress } from "./sidecar";
+import { callSidecar, type SidecarAddress } from "./sidecar";
 
 /**
  * The Dapr Jobs API (stable in 1.18; the JS SDK 3.18 has no client for it). The sidecar calls the same
@@ -13,21 +13,16 @@ export class JobsClient {
   constructor(private readonly cfg: SidecarAddress) {}
 
   async schedule(name: string, job: { dueTime: string; data?: unknown; overwrite?: boolean }): Promise<void> {
-    const res = await fetch(`${sidecarUrl(this.cfg)}/v1.0/jobs/${encodeURIComponent(name)}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
+    const res = await callSidecar(this.cfg, "POST", `/v1.0/jobs/${encodeURIComponent(name)}`, {
       body: JSON.stringify({ dueTime: job.dueTime, data: job.data ?? {}, overwrite: job.overwrite ?? true, failurePolicy: JOB_FAILURE_POLICY }),
-      signal: AbortSignal.timeout(5000),
+      timeoutMs: 5000,
     });
-    if (!res.ok) throw new Error(`scheduling job ${name} failed: HTTP ${res.status} ${await res.text()}`);
+    if (res.status < 200 || res.status > 299) throw new Error(`scheduling job ${name} failed: HTTP ${res.status} ${res.text.slice(0, 300)}`);
   }
 
   /** Deleting a job that does not exist is not an error (cancel is idempotent). */
   async delete(name: string): Promise<void> {
-    const res = await fetch(`${sidecarUrl(this.cfg)}/v1.0/jobs/${encodeURIComponent(name)}`, {
-      method: "DELETE",
-      signal: AbortSignal.timeout(5000),
-    });
-    if (!res.ok && res.status !== 404) throw new Error(`deleting job ${name} failed: HTTP ${res.status} ${await res.text()}`);
+    const res = await callSidecar(this.cfg, "DELETE", `/v1.0/jobs/${encodeURIComponent(name)}`, { timeoutMs: 5000 });
+    if ((res.status < 200 || res.status > 299) && res.status !== 404) throw new Error(`deleting job ${name} failed: HTTP ${res.status} ${res.text.slice(0, 300)}`);
   }
 }

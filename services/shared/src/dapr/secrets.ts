@@ -1,5 +1,5 @@
 import { SECRETSTORE_NAME } from "@todo/contracts/topology";
-import { sidecarUrl, type SidecarAddress } from "./sidecar";
+import { callSidecar, type SidecarAddress } from "./sidecar";
 
 /**
  * Reads one secret from the Dapr secret store (Kubernetes Secrets in the cluster, the environment under
@@ -9,11 +9,9 @@ export async function readSecret(cfg: SidecarAddress, name: string, key = name, 
   let lastError: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
-      const res = await fetch(`${sidecarUrl(cfg)}/v1.0/secrets/${SECRETSTORE_NAME}/${encodeURIComponent(name)}`, {
-        signal: AbortSignal.timeout(2000),
-      });
-      if (res.ok) {
-        const body = (await res.json()) as Record<string, string>;
+      const res = await callSidecar(cfg, "GET", `/v1.0/secrets/${SECRETSTORE_NAME}/${encodeURIComponent(name)}`, { timeoutMs: 2000 });
+      if (res.status === 200) {
+        const body = JSON.parse(res.text) as Record<string, string>;
         const value = body[key];
         if (!value) throw new Error(`secret ${name} has no key ${key}`);
         return value;

@@ -72,8 +72,8 @@ async function relay(ctx: SidecarContext, target: string, path: string, req: Req
     }
   }
   res.status(result.status);
-  result.headers.forEach((value, name) => {
-    if (!RESPONSE_SKIP.has(name)) res.setHeader(name, value);
-  });
+  for (const [name, value] of Object.entries(result.headers)) {
+    if (value !== undefined && !RESPONSE_SKIP.has(name)) res.setHeader(name, value);
+  }
   res.send(Buffer.from(result.body));
 }
