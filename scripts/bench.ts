@@ -17,14 +17,16 @@ import { measureEventPipeline } from "./bench/event-pipeline";
 import { waitForOutboxDrained } from "./bench/outbox-drain";
 import { measureReminderLateness } from "./bench/reminder-lateness";
 import { residentMb, serviceProcesses } from "./bench/service-processes";
+import { cpuMsPer, cpuTicks } from "./bench/cpu-split";
+import { createPool } from "#services/db-pool";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const fromSource = args.includes("--from-source");
 const logLevel = args.find((a) => a.startsWith("--log-level="))?.split("=")[1] ?? "info";
 const plan = quick
-  ? { loadMs: 3000, rounds: 3, warmupMs: 500, sequential: 30, sustained: 60, reminders: 50, reminderLeadMs: 3000, remindersDuePerSec: 50 }
-  : { loadMs: 10_000, rounds: 5, warmupMs: 2000, sequential: 200, sustained: 400, reminders: 200, reminderLeadMs: 5000, remindersDuePerSec: 50 };
+  ? { loadMs: 3000, rounds: 3, warmupMs: 500, cpuSplitMs: 2000, sequential: 30, sustained: 60, reminders: 50, reminderLeadMs: 3000, remindersDuePerSec: 50 }
+  : { loadMs: 10_000, rounds: 5, warmupMs: 2000, cpuSplitMs: 5000, sequential: 200, sustained: 400, reminders: 200, reminderLeadMs: 5000, remindersDuePerSec: 50 };
 const CONCURRENCY = 16;
 // Issue 15's targets (the previous landing's were ratio 0.6 and 120 MB).
 const targets = { ratioToBaseline: 0.7, eventPipelineP99Ms: 50, reminderLatenessP99Ms: 1000, idleRssMbPerService: 110 };
@@ -52,8 +54,9 @@ async function startBaseline(databaseUrl: string): Promise<{ url: string; child:
 }
 
 /** Runs the load plan in a child process (see load-process.ts) and returns its results. */
-async function runLoadProcess(plan: unknown): Promise<Record<string, LoadResult>> {
+async function runLoadProcess(plan: unknown, onSpawn?: (pid: number) => void): Promise<Record<string, LoadResult>> {
   const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "bench/load-process.ts"), JSON.stringify(plan)], { stdio: ["ignore", "pipe", "inherit"] });
+  if (child.pid) onSpawn?.(child.pid);
   let out = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -61,14 +64,20 @@ async function runLoadProcess(plan: unknown): Promise<Record<string, LoadResult>
   return JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, LoadResult>;
 }
 
-async function measureCreateTask(runtime: LocalRuntime) {
-  // One user per worker, as a system with many users sees its load: one user's 16 concurrent creates
-  // would measure that user's limits (4 writes in flight, the quota count over a five-figure task list
-  // the default quota forbids), not the create path.
+const json = { "content-type": "application/json" };
+
+/**
+ * One user per worker, as a system with many users sees its load: one user's 16 concurrent creates
+ * would measure that user's limits (4 writes in flight, the quota count over a five-figure task list
+ * the default quota forbids), not the create path.
+ */
+async function benchUsers(runtime: LocalRuntime): Promise<Record<string, string>[]> {
   const tokens: string[] = [];
   for (let i = 0; i < CONCURRENCY; i++) tokens.push(await signUpBenchUser(runtime.url)); // one at a time: sign-ups hash in a bounded queue
-  const json = { "content-type": "application/json" };
-  const perUser = tokens.map((token) => ({ authorization: `Bearer ${token}` }));
+  return tokens.map((token) => ({ authorization: `Bearer ${token}` }));
+}
+
+async function measureCreateTask(runtime: LocalRuntime, perUser: Record<string, string>[]) {
   const baseline = await startBaseline(runtime.databaseUrl);
   try {
     progress(`createTask: ours (gateway → backend), the backend without the gateway, and the bare Express + pg baseline; concurrency ${CONCURRENCY}, ${plan.loadMs} ms each in ${plan.rounds} alternating rounds`);
@@ -96,6 +105,42 @@ async function measureCreateTask(runtime: LocalRuntime) {
     };
   } finally {
     baseline.child.kill("SIGTERM");
+  }
+}
+
+/**
+ * Where the CPU of a create goes, by process: ours alone for `plan.cpuSplitMs` (the figures while the
+ * load runs: what competes with the request path), then until the relay has published everything and
+ * the broker has delivered it (the whole cost of a create, its events included).
+ */
+async function measureCpuPerCreate(runtime: LocalRuntime, perUser: Record<string, string>[]) {
+  const pool = createPool(runtime.databaseUrl, 1);
+  const tasks = async () => Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM backend.tasks")).rows[0]!.n);
+  try {
+    const account = { runtimePid: process.pid, services: serviceProcesses(runtime.services), loadGeneratorPid: undefined as number | undefined };
+    const [ticksBefore, tasksBefore] = [cpuTicks(account), await tasks()];
+    const load = runLoadProcess(
+      { targets: { ours: { url: `${runtime.url}/api/tasks`, headers: json, workerHeaders: perUser, expectStatus: 201 } }, payload: PAYLOAD, concurrency: CONCURRENCY, totalMsPerTarget: plan.cpuSplitMs, rounds: 1, warmupMs: 1000 },
+      (pid) => (account.loadGeneratorPid = pid),
+    );
+    // The middle of the load: after the generator's start-up and warm-up, before its end.
+    await sleep(1500);
+    const [t1, n1] = [cpuTicks(account), await tasks()];
+    await sleep(plan.cpuSplitMs - 1000);
+    const [t2, n2] = [cpuTicks(account), await tasks()];
+    const during = { ms: cpuMsPer(t1, t2, n2 - n1), creates: n2 - n1 };
+    await load;
+    await waitForOutboxDrained(runtime.databaseUrl, 120_000);
+    await runtime.dapr.idle();
+    const [ticksAfter, tasksAfter] = [cpuTicks(account), await tasks()];
+    const creates = tasksAfter - tasksBefore;
+    return {
+      note: "CPU ms per create by process (clock ticks of /proc/<pid>/stat); runtime = the bench process: gateway thread, sidecars, broker",
+      duringLoad: { creates: during.creates, msPerCreate: during.ms },
+      endToEnd: { creates, msPerCreate: cpuMsPer(ticksBefore, ticksAfter, creates) },
+    };
+  } finally {
+    await pool.end();
   }
 }
 
@@ -131,12 +176,17 @@ async function main(): Promise<void> {
     const idleRssMb = rssOf(runtime);
     progress(`idle RSS ${JSON.stringify(idleRssMb)}`);
 
-    const createTask = await measureCreateTask(runtime);
+    const perUser = await benchUsers(runtime);
+    const createTask = await measureCreateTask(runtime, perUser);
     progress(`createTask ours ${createTask.ours.requestsPerSec}/s, baseline ${createTask.baseline.requestsPerSec}/s`);
     // The pipeline is measured on a quiet system: the relay first publishes what the load left behind.
     const outboxAfterLoad = await waitForOutboxDrained(runtime.databaseUrl, 120_000);
     progress(`outbox backlog after the load: ${outboxAfterLoad.backlog} rows, drained in ${outboxAfterLoad.drainMs} ms`);
     await runtime.dapr.idle();
+
+    progress(`cpuPerCreate: ours alone for ${plan.cpuSplitMs} ms, then until its events are delivered`);
+    const cpuPerCreate = await measureCpuPerCreate(runtime, perUser);
+    progress(`cpuPerCreate ${JSON.stringify(cpuPerCreate.duringLoad.msPerCreate)}`);
 
     progress(`eventPipeline: ${plan.sequential} sequential completions, ${plan.sustained} at concurrency 8`);
     const eventPipeline = await measureEventPipeline(runtime.url, { sequential: plan.sequential, sustained: plan.sustained });
@@ -153,7 +203,7 @@ async function main(): Promise<void> {
       loadAverage: { before: loadBefore, after: loadAverage() },
       servicesRunAs: fromSource ? "tsx (from source)" : "compiled (services/dist)",
       serviceLogLevel: logLevel,
-      createTask: { ...createTask, outboxAfterLoad },
+      createTask: { ...createTask, outboxAfterLoad, cpuPerCreate },
       eventPipeline,
       reminderLateness: { ...reminderLateness, ...(quick ? { note: `quick run: ${plan.reminders} reminders instead of 200` } : {}) },
       idleRssMb,
