@@ -10,9 +10,12 @@ import type { RecurringTaskConsumer } from "../consumers/recurring-task-consumer
 export const TASK_EVENTS_CONSUMER = "event-processor";
 
 /**
- * `task-events` → both consumers, in order. The audit row commits first in its own transaction, so a
- * RETRY caused by the backend re-runs only the recurrence (the audit sees a duplicate); the recurrence
- * is idempotent through the backend. A delivery that changed nothing is counted as a duplicate.
+ * `task-events` → both consumers at once: the next occurrence does not wait for the audit row's
+ * transaction (it is on the path from a completion to the new task's frame). Each is idempotent on its
+ * own — the audit by the event id in its own transaction, the recurrence through the backend — and the
+ * answer waits for both, so a RETRY re-runs only what did not finish (the other sees a duplicate). The
+ * first failure decides the answer (a PermanentEventError drops). A delivery that changed nothing is
+ * counted as a duplicate.
  */
 export function taskEventsRouter(deps: { audit: AuditConsumer; recurrence: RecurringTaskConsumer; log: Logger }): Router {
   const router = Router();
@@ -23,8 +26,10 @@ export function taskEventsRouter(deps: { audit: AuditConsumer; recurrence: Recur
       schema: TaskEvent,
       log: deps.log,
       handle: async (event) => {
-        const audited = await deps.audit.handle(event);
-        const recurrence = await deps.recurrence.handle(event);
+        const [auditResult, recurrenceResult] = await Promise.allSettled([deps.audit.handle(event), deps.recurrence.handle(event)]);
+        if (auditResult.status === "rejected") throw auditResult.reason;
+        if (recurrenceResult.status === "rejected") throw recurrenceResult.reason;
+        const [audited, recurrence] = [auditResult.value, recurrenceResult.value];
         const changedSomething = audited === "success" || recurrence === "created" || recurrence === "series-ended" || recurrence === "owner-gone";
         return changedSomething ? "success" : "duplicate";
       },
