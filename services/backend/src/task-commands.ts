@@ -16,6 +16,9 @@ import type { TaskRecord } from "./domain/task-record";
 
 export const EVENT_SOURCE = "backend";
 
+/** A token outliving its erased account (DELETE /api/account): the user row is gone. */
+const accountGone = () => unauthorized("the account no longer exists");
+
 /** A domain refusal of a series change as the HTTP error the API answers. */
 function answered<T>(decide: () => T): T {
   try {
@@ -47,11 +50,12 @@ export class TaskCommands {
   async create(input: CreateTaskInput, ctx: CommandContext, quota: number): Promise<Task> {
     const rec = answered(() => newTask(input, { id: randomUUID(), userId: ctx.userId }, this.clock()));
     try {
-      const inserted = await insertTaskWithEvents(this.db, rec, eventsFor({ kind: "created", task: rec.task }, this.eventContext(ctx.correlationId)), quota);
-      if (!inserted) throw quotaExceeded(quota);
+      const outcome = await insertTaskWithEvents(this.db, rec, eventsFor({ kind: "created", task: rec.task }, this.eventContext(ctx.correlationId)), quota);
+      if (outcome === "quota") throw quotaExceeded(quota);
+      if (outcome === "no-user") throw accountGone();
     } catch (err) {
-      // a token outliving its erased account (DELETE /api/account): the user row is gone
-      if ((err as { code?: string }).code === "23503") throw unauthorized("the account no longer exists");
+      // the account was erased between the count and the insert's foreign-key check
+      if ((err as { code?: string }).code === "23503") throw accountGone();
       throw err;
     }
     this.committed("create");

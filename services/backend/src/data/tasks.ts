@@ -69,9 +69,6 @@ const INSERT_COLUMNS = `id, user_id, title, description, status, priority, tags,
        series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version,
        time_zone, series_slot, series_ended`;
 
-const INSERT_TASK = `INSERT INTO backend.tasks (${INSERT_COLUMNS})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`;
-
 function insertTaskParams(rec: TaskRecord): unknown[] {
   const t = rec.task;
   return [t.id, t.userId, t.title, t.description, t.status, t.priority, t.tags, t.dueAt, t.remindAt, t.recurrence,
@@ -79,35 +76,39 @@ function insertTaskParams(rec: TaskRecord): unknown[] {
     rec.timeZone, rec.seriesSlot, rec.seriesEnded];
 }
 
-export async function insertTask(db: Db, rec: TaskRecord): Promise<void> {
-  await db.query(INSERT_TASK, insertTaskParams(rec));
-}
-
-/** The type of each INSERT_TASK parameter, in order: a SELECT (unlike VALUES) does not take them from the columns. */
+/** The type of each insertTaskParams parameter, in order: a SELECT (unlike VALUES) does not take them from the columns. */
 const INSERT_TASK_TYPES = ["uuid", "uuid", "text", "text", "text", "text", "text[]", "timestamptz", "timestamptz", "text",
   "uuid", "integer", "timestamptz", "uuid", "timestamptz", "timestamptz", "timestamptz", "integer",
   "text", "timestamptz", "boolean"];
 
+/** What a create came to: written, refused by the quota, or its owner's account is gone. */
+export type CreateOutcome = "inserted" | "quota" | "no-user";
+
 /**
  * A new task and its outbox events in ONE statement, inserted only while the user holds fewer than
  * `quota` tasks: a statement is atomic on its own, so this needs no BEGIN/COMMIT, and the quota check
- * is not a round trip of its own (a create was three: quota, insert, and before that BEGIN/COMMIT).
- * The count reads at most `quota` index entries. Returns false when the quota refused it. Concurrent
- * creates may pass the quota by a few (each counts without the others' rows): the bound is on the order
- * of magnitude, which is what protects the database.
+ * is not a round trip of its own. The quota is the user's `task_count` (migration 1780200000000), raised
+ * here only when it is below `quota`: the UPDATE locks the user's row, so concurrent creates of one
+ * user take turns and each sees the others' count (READ COMMITTED re-checks the WHERE on the row they
+ * waited for): the bound is exact. Every statement that adds or removes a task keeps the counter.
  */
-export async function insertTaskWithEvents(db: Db, rec: TaskRecord, events: AnyEvent[], quota: number): Promise<boolean> {
+export async function insertTaskWithEvents(db: Db, rec: TaskRecord, events: AnyEvent[], quota: number): Promise<CreateOutcome> {
   const quotaParam = INSERT_TASK_TYPES.length + 1;
   const res = await db.query(
-    `WITH task AS (
+    `WITH counted AS (
+       UPDATE backend.users SET task_count = task_count + 1 WHERE id = $2::uuid AND task_count < $${quotaParam} RETURNING id),
+     task AS (
        INSERT INTO backend.tasks (${INSERT_COLUMNS})
        SELECT ${INSERT_TASK_TYPES.map((type, i) => `$${i + 1}::${type}`).join(", ")}
-       WHERE (SELECT count(*) FROM (SELECT 1 FROM backend.tasks WHERE user_id = $2::uuid LIMIT $${quotaParam}) AS held) < $${quotaParam}
+       WHERE EXISTS (SELECT 1 FROM counted)
        RETURNING id)
      INSERT INTO backend.outbox (event_id, task_id, type, payload) SELECT * FROM (${outboxRows(quotaParam)}) o WHERE EXISTS (SELECT 1 FROM task)`,
     [...insertTaskParams(rec), quota, ...outboxParams(events)],
   );
-  return (res.rowCount ?? 0) > 0;
+  if ((res.rowCount ?? 0) > 0) return "inserted";
+  // refused: by the quota, or because no user row was there to count on (an erased account's token)
+  const user = await db.query("SELECT 1 FROM backend.users WHERE id = $1", [rec.task.userId]);
+  return user.rowCount === 0 ? "no-user" : "quota";
 }
 
 export async function updateTask(db: Db, rec: TaskRecord): Promise<void> {
@@ -122,8 +123,13 @@ export async function updateTask(db: Db, rec: TaskRecord): Promise<void> {
   );
 }
 
+/** Deletes the task and takes it off its owner's task_count, in one statement. */
 export async function deleteTask(db: Db, id: string): Promise<void> {
-  await db.query("DELETE FROM backend.tasks WHERE id = $1", [id]);
+  await db.query(
+    `WITH gone AS (DELETE FROM backend.tasks WHERE id = $1 RETURNING user_id)
+     UPDATE backend.users u SET task_count = u.task_count - 1 FROM gone WHERE u.id = gone.user_id`,
+    [id],
+  );
 }
 
 /** The task if it exists and (when userId is given) belongs to that user; `lock` holds it until commit. */
@@ -177,10 +183,14 @@ async function insertOnce(db: Db, rec: TaskRecord, eventId: string, events: AnyE
          series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version,
          time_zone, series_slot, series_ended, created_by_event)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-         (SELECT p.id FROM backend.tasks p WHERE p.id = $14::uuid),
+         (SELECT p.id FROM backend.tasks p WHERE p.id = $14::uuid FOR KEY SHARE),
          $15, $16, $17, $18, $19, $20, $21, $22)
        ON CONFLICT (created_by_event) DO NOTHING
        RETURNING id),
+     -- Not bounded by the quota (the series was accepted when created), but counted. The parent is
+     -- locked above (KEY SHARE, what the foreign-key check takes anyway) before the user's row here: a
+     -- delete locks the task, then the user's row (deleteTask), so both take them in that order.
+     counted AS (UPDATE backend.users SET task_count = task_count + 1 WHERE id = $2::uuid AND EXISTS (SELECT 1 FROM task)),
      outbox AS (INSERT INTO backend.outbox (event_id, task_id, type, payload) SELECT * FROM (${outboxRows(22)}) o WHERE EXISTS (SELECT 1 FROM task))
      SELECT id FROM task`,
     [...params, eventId, ...outboxParams(events)],
