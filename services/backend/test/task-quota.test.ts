@@ -75,4 +75,15 @@ describe("backend: tasks per user are bounded", () => {
     assert.deepEqual(burst.map((r) => r.status).sort(), [201, 403, 403, 403, 403, 403, 403, 403]);
     assert.deepEqual(await held(u.id), { counter: 3, rows: 3 });
   });
+
+  it("when a user's counter was left above the rows held (a replica of before the counter deleted tasks), then a create refused by it repairs it and is written", async () => {
+    const u = await h.user();
+    await h.createTask(u.token, { title: "one" });
+    await h.sql.query("UPDATE backend.users SET task_count = 3 WHERE id = $1", [u.id]);
+    assert.equal((await h.request("POST", "/api/tasks", { token: u.token, body: { title: "two" } })).status, 201);
+    assert.deepEqual(await held(u.id), { counter: 2, rows: 2 });
+    assert.equal((await h.request("POST", "/api/tasks", { token: u.token, body: { title: "three" } })).status, 201);
+    assert.equal((await h.request("POST", "/api/tasks", { token: u.token, body: { title: "four" } })).status, 403, "the quota holds after a repair");
+    assert.deepEqual(await held(u.id), { counter: 3, rows: 3 });
+  });
 });

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { inTransaction } from "../../../shared/src/db/pool";
 import type { AnyEvent } from "@todo/contracts/events";
 import type { Task } from "@todo/contracts/task";
 import { synced, type TaskRecord } from "../domain/task-record";
@@ -109,6 +110,26 @@ export async function insertTaskWithEvents(db: Db, rec: TaskRecord, events: AnyE
   // refused: by the quota, or because no user row was there to count on (an erased account's token)
   const user = await db.query("SELECT 1 FROM backend.users WHERE id = $1", [rec.task.userId]);
   return user.rowCount === 0 ? "no-user" : "quota";
+}
+
+/**
+ * Sets the user's task_count to the rows the user holds; true when it was off. Run only when a create
+ * was refused, so a counter left too high (by a backend replica of before migration 1780200000000
+ * deleting tasks during a rolling update) cannot refuse creates for good. The user's row is locked
+ * first, in a statement of its own, so the count that follows (a new snapshot) sees every create and
+ * delete that committed its change of the counter, and waits out none that has not: those change it
+ * after this commit, from the value set here.
+ */
+export async function recountTasks(pool: pg.Pool, userId: string): Promise<boolean> {
+  return inTransaction(pool, async (c) => {
+    await c.query("SELECT 1 FROM backend.users WHERE id = $1 FOR NO KEY UPDATE", [userId]);
+    const res = await c.query(
+      `UPDATE backend.users SET task_count = held.n FROM (SELECT count(*)::integer AS n FROM backend.tasks WHERE user_id = $1) held
+       WHERE id = $1 AND task_count <> held.n`,
+      [userId],
+    );
+    return (res.rowCount ?? 0) > 0;
+  });
 }
 
 export async function updateTask(db: Db, rec: TaskRecord): Promise<void> {
