@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { preparedStatement } from "../../../shared/src/db/prepared-statement";
 import type { AnyEvent } from "@todo/contracts/events";
 
 type Db = pg.Pool | pg.PoolClient;
@@ -27,15 +28,18 @@ export interface OutboxRow {
   payload: AnyEvent;
 }
 
+const UNSENT_ROWS = preparedStatement("backend-outbox-unsent", "SELECT seq, payload FROM backend.outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1");
+const MARK_SENT = preparedStatement("backend-outbox-mark-sent", "UPDATE backend.outbox SET sent_at = clock_timestamp(), attempts = attempts + 1, last_error = NULL WHERE seq = ANY($1::bigint[])");
+
 export async function unsentRows(db: Db, limit: number): Promise<OutboxRow[]> {
-  const res = await db.query<OutboxRow>("SELECT seq, payload FROM backend.outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1", [limit]);
+  const res = await db.query<OutboxRow>(UNSENT_ROWS([limit]));
   return res.rows;
 }
 
 /** One UPDATE for a batch of published rows (a round trip per row capped the relay near 100 events/s). */
 export async function markSent(db: Db, seqs: readonly number[]): Promise<void> {
   if (seqs.length === 0) return;
-  await db.query("UPDATE backend.outbox SET sent_at = clock_timestamp(), attempts = attempts + 1, last_error = NULL WHERE seq = ANY($1::bigint[])", [seqs]);
+  await db.query(MARK_SENT([seqs]));
 }
 
 export async function markFailed(db: Db, seq: number, error: string): Promise<void> {

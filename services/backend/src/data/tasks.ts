@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { preparedStatement } from "../../../shared/src/db/prepared-statement";
 import { inTransaction } from "../../../shared/src/db/pool";
 import type { AnyEvent } from "@todo/contracts/events";
 import type { Task } from "@todo/contracts/task";
@@ -93,19 +94,21 @@ export type CreateOutcome = "inserted" | "quota" | "no-user";
  * user take turns and each sees the others' count (READ COMMITTED re-checks the WHERE on the row they
  * waited for): the bound is exact. Every statement that adds or removes a task keeps the counter.
  */
+const QUOTA_PARAM = INSERT_TASK_TYPES.length + 1;
+const INSERT_COUNTED_TASK = preparedStatement(
+  "backend-insert-counted-task",
+  `WITH counted AS (
+     UPDATE backend.users SET task_count = task_count + 1 WHERE id = $2::uuid AND task_count < $${QUOTA_PARAM} RETURNING id),
+   task AS (
+     INSERT INTO backend.tasks (${INSERT_COLUMNS})
+     SELECT ${INSERT_TASK_TYPES.map((type, i) => `$${i + 1}::${type}`).join(", ")}
+     WHERE EXISTS (SELECT 1 FROM counted)
+     RETURNING id)
+   INSERT INTO backend.outbox (event_id, task_id, type, payload) SELECT * FROM (${outboxRows(QUOTA_PARAM)}) o WHERE EXISTS (SELECT 1 FROM task)`,
+);
+
 export async function insertTaskWithEvents(db: Db, rec: TaskRecord, events: AnyEvent[], quota: number): Promise<CreateOutcome> {
-  const quotaParam = INSERT_TASK_TYPES.length + 1;
-  const res = await db.query(
-    `WITH counted AS (
-       UPDATE backend.users SET task_count = task_count + 1 WHERE id = $2::uuid AND task_count < $${quotaParam} RETURNING id),
-     task AS (
-       INSERT INTO backend.tasks (${INSERT_COLUMNS})
-       SELECT ${INSERT_TASK_TYPES.map((type, i) => `$${i + 1}::${type}`).join(", ")}
-       WHERE EXISTS (SELECT 1 FROM counted)
-       RETURNING id)
-     INSERT INTO backend.outbox (event_id, task_id, type, payload) SELECT * FROM (${outboxRows(quotaParam)}) o WHERE EXISTS (SELECT 1 FROM task)`,
-    [...insertTaskParams(rec), quota, ...outboxParams(events)],
-  );
+  const res = await db.query(INSERT_COUNTED_TASK([...insertTaskParams(rec), quota, ...outboxParams(events)]));
   if ((res.rowCount ?? 0) > 0) return "inserted";
   // refused: by the quota, or because no user row was there to count on (an erased account's token)
   const user = await db.query("SELECT 1 FROM backend.users WHERE id = $1", [rec.task.userId]);
@@ -196,34 +199,37 @@ export async function insertOccurrenceOnce(db: Db, rec: TaskRecord, eventId: str
   }
 }
 
+const INSERT_OCCURRENCE = preparedStatement(
+  "backend-insert-occurrence",
+  `WITH task AS (
+     INSERT INTO backend.tasks (id, user_id, title, description, status, priority, tags, due_at, remind_at, recurrence,
+       series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version,
+       time_zone, series_slot, series_ended, created_by_event)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+       (SELECT p.id FROM backend.tasks p WHERE p.id = $14::uuid FOR KEY SHARE),
+       $15, $16, $17, $18, $19, $20, $21, $22)
+     ON CONFLICT (created_by_event) DO NOTHING
+     RETURNING id),
+   -- Not bounded by the quota (the series was accepted when created), but counted. The parent is
+   -- locked above (KEY SHARE, what the foreign-key check takes anyway) before the user's row here: a
+   -- delete locks the task, then the user's row (deleteTask), so both take them in that order.
+   counted AS (UPDATE backend.users SET task_count = task_count + 1 WHERE id = $2::uuid AND EXISTS (SELECT 1 FROM task)),
+   outbox AS (INSERT INTO backend.outbox (event_id, task_id, type, payload) SELECT * FROM (${outboxRows(22)}) o WHERE EXISTS (SELECT 1 FROM task))
+   SELECT id FROM task`,
+);
+
 async function insertOnce(db: Db, rec: TaskRecord, eventId: string, events: AnyEvent[]): Promise<{ rec: TaskRecord; created: boolean }> {
-  const params = insertTaskParams(rec);
-  const res = await db.query<{ id: string }>(
-    `WITH task AS (
-       INSERT INTO backend.tasks (id, user_id, title, description, status, priority, tags, due_at, remind_at, recurrence,
-         series_id, series_index, series_start, parent_task_id, created_at, updated_at, completed_at, version,
-         time_zone, series_slot, series_ended, created_by_event)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-         (SELECT p.id FROM backend.tasks p WHERE p.id = $14::uuid FOR KEY SHARE),
-         $15, $16, $17, $18, $19, $20, $21, $22)
-       ON CONFLICT (created_by_event) DO NOTHING
-       RETURNING id),
-     -- Not bounded by the quota (the series was accepted when created), but counted. The parent is
-     -- locked above (KEY SHARE, what the foreign-key check takes anyway) before the user's row here: a
-     -- delete locks the task, then the user's row (deleteTask), so both take them in that order.
-     counted AS (UPDATE backend.users SET task_count = task_count + 1 WHERE id = $2::uuid AND EXISTS (SELECT 1 FROM task)),
-     outbox AS (INSERT INTO backend.outbox (event_id, task_id, type, payload) SELECT * FROM (${outboxRows(22)}) o WHERE EXISTS (SELECT 1 FROM task))
-     SELECT id FROM task`,
-    [...params, eventId, ...outboxParams(events)],
-  );
+  const res = await db.query<{ id: string }>(INSERT_OCCURRENCE([...insertTaskParams(rec), eventId, ...outboxParams(events)]));
   if (res.rows.length > 0) return { rec, created: true };
   const existing = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM backend.tasks WHERE created_by_event = $1`, [eventId]);
   if (!existing.rows[0]) throw new Error(`occurrence of event ${eventId} neither inserted nor found`);
   return { rec: toRecord(existing.rows[0]), created: false };
 }
 
+const CHILD_OF = preparedStatement("backend-task-child-of", `SELECT ${COLUMNS} FROM backend.tasks WHERE parent_task_id = $1`);
+
 export async function findChildOf(db: Db, parentId: string): Promise<TaskRecord | null> {
-  const res = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM backend.tasks WHERE parent_task_id = $1`, [parentId]);
+  const res = await db.query<TaskRow>(CHILD_OF([parentId]));
   return res.rows[0] ? toRecord(res.rows[0]) : null;
 }
 

@@ -1,16 +1,20 @@
 import type pg from "pg";
+import { preparedStatement } from "../../../shared/src/db/prepared-statement";
 import type { HistoryItem } from "@todo/contracts/history";
 import type { AuditEntry } from "../domain/audit-entry";
 
 /** Records the entry, unless its user's account was erased (a late event of theirs records nothing). */
+const INSERT_AUDIT_ENTRY = preparedStatement(
+  "event-processor-insert-audit-entry",
+  `INSERT INTO audit_events (event_id, task_id, user_id, type, at, task_version, correlation_id, data)
+   SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM erased_users WHERE user_id = $3)
+   ON CONFLICT (event_id) DO NOTHING`,
+);
+const LOCK_USER_SHARED = preparedStatement("event-processor-lock-user-shared", "SELECT pg_advisory_xact_lock_shared(18, hashtext($1))");
+
 export async function insertAuditEntry(db: pg.PoolClient, e: AuditEntry): Promise<void> {
   await lockUserShared(db, e.userId);
-  await db.query(
-    `INSERT INTO audit_events (event_id, task_id, user_id, type, at, task_version, correlation_id, data)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM erased_users WHERE user_id = $3)
-     ON CONFLICT (event_id) DO NOTHING`,
-    [e.eventId, e.taskId, e.userId, e.type, e.at, e.taskVersion, e.correlationId, JSON.stringify(e.data)],
-  );
+  await db.query(INSERT_AUDIT_ENTRY([e.eventId, e.taskId, e.userId, e.type, e.at, e.taskVersion, e.correlationId, JSON.stringify(e.data)]));
 }
 
 /** The owner's trail of one task, oldest first; events of the same instant in task version order. */
@@ -43,7 +47,7 @@ export async function historyOfTasks(db: pg.Pool, userId: string, taskIds: strin
  * erasure either commits first (and the erasure's DELETE sees its row) or sees erased_users.
  */
 export async function lockUserShared(db: pg.PoolClient, userId: string): Promise<void> {
-  await db.query("SELECT pg_advisory_xact_lock_shared(18, hashtext($1))", [userId]);
+  await db.query(LOCK_USER_SHARED([userId]));
 }
 
 export async function lockUserExclusive(db: pg.PoolClient, userId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { preparedStatement } from "./prepared-statement";
 import { inTransaction } from "./pool";
 
 /**
@@ -8,6 +9,10 @@ import { inTransaction } from "./pool";
  *   CREATE TABLE processed_events (consumer text, event_id text, processed_at timestamptz DEFAULT now(),
  *                                  PRIMARY KEY (consumer, event_id));
  */
+// Unqualified: each service's connections resolve it in their own schema (search_path), and a
+// prepared statement is per connection.
+const RECORD_PROCESSED = preparedStatement("record-processed-event", "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING");
+
 export async function oncePerEvent(
   pool: pg.Pool,
   consumer: string,
@@ -15,10 +20,7 @@ export async function oncePerEvent(
   effect: (client: pg.PoolClient) => Promise<void>,
 ): Promise<"success" | "duplicate"> {
   return inTransaction(pool, async (client) => {
-    const inserted = await client.query(
-      "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-      [consumer, eventId],
-    );
+    const inserted = await client.query(RECORD_PROCESSED([consumer, eventId]));
     if (inserted.rowCount === 0) return "duplicate";
     await effect(client);
     return "success";

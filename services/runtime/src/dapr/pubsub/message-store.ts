@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { preparedStatement } from "../../../../shared/src/db/prepared-statement";
 import { createPool } from "../../../../shared/src/db/pool";
 import type { Logger } from "../../../../shared/src/telemetry/logger";
 import type { CloudEvent } from "./cloud-event";
@@ -43,6 +44,11 @@ export class MemoryMessageStore implements MessageStore {
 }
 
 const SCHEMA = "dapr_local";
+const APPEND_DELIVERIES = preparedStatement(
+  "dapr-local-append-deliveries",
+  `INSERT INTO ${SCHEMA}.pending_deliveries (subscription, event, partition_key, stream_seq)
+   SELECT * FROM unnest($1::jsonb[], $2::jsonb[], $3::text[], $4::bigint[]) RETURNING id, subscription->>'name' AS name`,
+);
 
 /**
  * In the runtime's PostgreSQL, in a schema of its own (`dapr_local`, which no service touches): a
@@ -82,9 +88,7 @@ export class PostgresMessageStore implements MessageStore {
     if (deliveries.length === 0) return [];
     // One publish makes one delivery per subscription: the subscription name maps rows back to ids.
     const res = await this.#pool.query<{ id: number; name: string }>(
-      `INSERT INTO ${SCHEMA}.pending_deliveries (subscription, event, partition_key, stream_seq)
-       SELECT * FROM unnest($1::jsonb[], $2::jsonb[], $3::text[], $4::bigint[]) RETURNING id, subscription->>'name' AS name`,
-      [deliveries.map((d) => JSON.stringify(d.sub)), deliveries.map((d) => JSON.stringify(d.event)), deliveries.map((d) => d.partitionKey ?? null), deliveries.map((d) => d.streamSeq)],
+      APPEND_DELIVERIES([deliveries.map((d) => JSON.stringify(d.sub)), deliveries.map((d) => JSON.stringify(d.event)), deliveries.map((d) => d.partitionKey ?? null), deliveries.map((d) => d.streamSeq)]),
     );
     const byName = new Map(res.rows.map((r) => [r.name, Number(r.id)]));
     return deliveries.map((d) => byName.get(d.sub.name)!);
