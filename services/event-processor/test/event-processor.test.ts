@@ -130,6 +130,29 @@ describe("event-processor (real PostgreSQL, fake sidecar and backend)", () => {
       assert.equal(await auditRows(t.id), 1);
     });
 
+    it("when an account is being erased as its task event arrives, then the entry waits for the erasure and is not recorded", async () => {
+      const t = task();
+      // The erasure as account-erasure-consumer.ts runs it, held open on its exclusive lock.
+      const erasure = await sql.connect();
+      try {
+        await erasure.query("SET search_path TO event_processor");
+        await erasure.query("BEGIN");
+        await erasure.query("SELECT pg_advisory_xact_lock(18, hashtext($1))", [t.userId]);
+        const delivered = deliver(a, taskEvent("task.created", t));
+        // the delivery cannot record before the erasure ends: it waits on the user's lock
+        for (let i = 0; i < 100 && (await sql.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rowCount === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        assert.equal((await sql.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rowCount, 1, "the delivery waits for the erasure's lock");
+        await erasure.query("INSERT INTO erased_users (user_id) VALUES ($1)", [t.userId]);
+        await erasure.query("DELETE FROM audit_events WHERE user_id = $1", [t.userId]);
+        await erasure.query("COMMIT");
+        assert.equal(await delivered, "SUCCESS");
+      } finally {
+        erasure.release();
+      }
+      // Its snapshot was taken after the lock, so it saw the erased account: nothing of the user is left.
+      assert.equal(await auditRows(t.id), 0);
+    });
+
     it("when an event is invalid, then it is dropped and counted as a drop", async () => {
       const dropsBefore = await counterValue(eventsConsumed, { consumer: TASK_EVENTS_CONSUMER, outcome: "drop" });
       const e = taskEvent("task.created", task());

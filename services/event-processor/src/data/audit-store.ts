@@ -3,18 +3,16 @@ import { preparedStatement } from "../../../shared/src/db/prepared-statement";
 import type { HistoryItem } from "@todo/contracts/history";
 import type { AuditEntry } from "../domain/audit-entry";
 
-/** Records the entry, unless its user's account was erased (a late event of theirs records nothing). */
-const INSERT_AUDIT_ENTRY = preparedStatement(
-  "event-processor-insert-audit-entry",
-  `INSERT INTO audit_events (event_id, task_id, user_id, type, at, task_version, correlation_id, data)
-   SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM erased_users WHERE user_id = $3)
-   ON CONFLICT (event_id) DO NOTHING`,
-);
-const LOCK_USER_SHARED = preparedStatement("event-processor-lock-user-shared", "SELECT pg_advisory_xact_lock_shared(18, hashtext($1))");
+const RECORD_AUDIT_ENTRY = preparedStatement("event-processor-record-audit-entry", "SELECT record_audit_entry($1, $2, $3, $4, $5, $6, $7, $8) AS recorded");
 
-export async function insertAuditEntry(db: pg.PoolClient, e: AuditEntry): Promise<void> {
-  await lockUserShared(db, e.userId);
-  await db.query(INSERT_AUDIT_ENTRY([e.eventId, e.taskId, e.userId, e.type, e.at, e.taskVersion, e.correlationId, JSON.stringify(e.data)]));
+/**
+ * Records the entry, unless its user's account was erased (a late event of theirs records nothing) or
+ * it is already recorded (a redelivery); false then. One round trip: migration 1790100000000 says how
+ * the function orders its lock and its insert.
+ */
+export async function recordAuditEntry(db: pg.Pool, e: AuditEntry): Promise<boolean> {
+  const res = await db.query<{ recorded: boolean }>(RECORD_AUDIT_ENTRY([e.eventId, e.taskId, e.userId, e.type, e.at, e.taskVersion, e.correlationId, JSON.stringify(e.data)]));
+  return res.rows[0]?.recorded === true;
 }
 
 /** The owner's trail of one task, oldest first; events of the same instant in task version order. */
@@ -46,10 +44,6 @@ export async function historyOfTasks(db: pg.Pool, userId: string, taskIds: strin
  * erasure exclusive, each before its next statement takes its snapshot — so an insert racing the
  * erasure either commits first (and the erasure's DELETE sees its row) or sees erased_users.
  */
-export async function lockUserShared(db: pg.PoolClient, userId: string): Promise<void> {
-  await db.query(LOCK_USER_SHARED([userId]));
-}
-
 export async function lockUserExclusive(db: pg.PoolClient, userId: string): Promise<void> {
   await db.query("SELECT pg_advisory_xact_lock(18, hashtext($1))", [userId]);
 }
