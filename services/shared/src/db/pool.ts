@@ -4,8 +4,9 @@ import pg from "pg";
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOString());
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export function createPool(databaseUrl: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000 });
+/** `options`: server settings for every session of the pool, libpq style (`-c name=value`). */
+export function createPool(databaseUrl: string, max = 10, session: { options?: string } = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000, ...session });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => undefined);
   // Nor may a checked-out one between two queries (inside a transaction, or the outbox relay holding its
