@@ -1,4 +1,5 @@
 import express, { type Express, type RequestHandler, type Router } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import helmet from "helmet";
 import { errorHandler, notFoundHandler, requireJson } from "./errors";
 import { methodNotAllowed, methodsServed } from "./method-not-allowed";
@@ -40,16 +41,30 @@ const API_CONTENT_SECURITY_POLICY = { defaultSrc: ["'none'"], frameAncestors: ["
  * `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer`, HSTS, CORP/COOP), plus `Cache-Control`
  * (`no-store` for the APIs: their answers carry a user's tasks or a token and must not sit in a browser or
  * proxy cache).
+ *
+ * helmet's headers follow from its options alone (helmet 8.3.0 `index.cjs` reads nothing of the request),
+ * so they are taken once from a run of helmet against a recording response, and set in one loop per
+ * request instead of through helmet's chain of middlewares.
  */
-function securityHeaders(csp: Record<string, string[]>, cacheControl: string | false): RequestHandler[] {
-  const headers: RequestHandler[] = [helmet({ contentSecurityPolicy: { useDefaults: false, directives: csp }, frameguard: { action: "deny" } })];
-  if (cacheControl !== false) {
-    headers.push((_req, res, next) => {
-      res.setHeader("Cache-Control", cacheControl);
-      next();
-    });
-  }
-  return headers;
+function securityHeaders(csp: Record<string, string[]>, cacheControl: string | false): RequestHandler {
+  const headers = new Map<string, string>();
+  const recorder = { setHeader: (name: string, value: unknown) => headers.set(name, String(value)), removeHeader: (name: string) => headers.delete(name) };
+  let finished = false;
+  helmet({ contentSecurityPolicy: { useDefaults: false, directives: csp }, frameguard: { action: "deny" } })(
+    {} as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    (err?: unknown) => {
+      if (err) throw err;
+      finished = true;
+    },
+  );
+  if (!finished) throw new Error("helmet did not set its headers synchronously: they may depend on the request");
+  if (cacheControl !== false) headers.set("Cache-Control", cacheControl);
+  const fixed = [...headers];
+  return (_req, res, next) => {
+    for (const [name, value] of fixed) res.setHeader(name, value);
+    next();
+  };
 }
 
 /**
