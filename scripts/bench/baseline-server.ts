@@ -16,7 +16,7 @@ interface Res {
 }
 interface ExpressApp {
   use(handler: unknown): void;
-  post(path: string, handler: (req: Req, res: Res) => Promise<void>): void;
+  post(path: string | string[], handler: (req: Req, res: Res) => Promise<void>): void;
   listen(port: number, host: string, cb: () => void): Server;
 }
 interface Pool {
@@ -37,7 +37,8 @@ async function main() {
       priority text NOT NULL, tags text[] NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
   const app = express();
   app.use(express.json());
-  app.post("/tasks", async (req, res) => {
+  // /api/tasks as well: the path a gateway in front of it forwards unchanged
+  app.post(["/tasks", "/api/tasks"], async (req, res) => {
     const { title, description, priority, tags } = req.body;
     const { rows } = await pool.query("INSERT INTO bench_baseline.tasks (title, description, priority, tags) VALUES ($1, $2, $3, $4) RETURNING *", [title, description, priority, tags]);
     res.status(201).json(rows[0]);

@@ -81,17 +81,26 @@ class ClosedLoop {
 
 /**
  * Loads several targets in alternating rounds (A B A B …) with the same concurrency and payloads, so a
- * busy machine slows them alike and their ratio stays meaningful. Each target is warmed up first.
+ * machine whose speed drifts slows them alike and their ratio stays meaningful. Each target is warmed
+ * up first. `beforeRound` runs before every warm-up and round: the bench waits there until the work a
+ * round left behind (the events of its creates) is done, so no target is measured paying for another's.
  */
 export async function interleavedLoad(
   targets: Record<string, LoadTarget>,
-  opts: { concurrency: number; totalMsPerTarget: number; rounds: number; warmupMs: number },
+  opts: { concurrency: number; totalMsPerTarget: number; rounds: number; warmupMs: number; beforeRound?: (target: string) => Promise<void> },
 ): Promise<Record<string, LoadResult>> {
   const loops = Object.entries(targets).map(([name, t]) => ({ name, loop: new ClosedLoop(t, opts.concurrency), samples: { latencies: [], errors: 0, elapsedMs: 0 } as Samples }));
+  const quiet = opts.beforeRound ?? (async () => undefined);
   try {
-    for (const l of loops) await l.loop.run(opts.warmupMs, { latencies: [], errors: 0, elapsedMs: 0 });
+    for (const l of loops) {
+      await quiet(l.name);
+      await l.loop.run(opts.warmupMs, { latencies: [], errors: 0, elapsedMs: 0 });
+    }
     for (let round = 0; round < opts.rounds; round++) {
-      for (const l of loops) await l.loop.run(opts.totalMsPerTarget / opts.rounds, l.samples);
+      for (const l of loops) {
+        await quiet(l.name);
+        await l.loop.run(opts.totalMsPerTarget / opts.rounds, l.samples);
+      }
     }
     return Object.fromEntries(
       loops.map(({ name, samples }) => [

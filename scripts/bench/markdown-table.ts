@@ -10,7 +10,7 @@ interface Latency {
 }
 interface Report {
   mode: string;
-  createTask: { concurrency: number; ours: Latency & { requestsPerSec: number }; baseline: Latency & { requestsPerSec: number }; backendWithoutGateway: Latency & { requestsPerSec: number }; ratioToBaseline: number; outboxAfterLoad: { eventsPerSec: number | null } };
+  createTask: { concurrency: number; ours: Latency & { requestsPerSec: number }; baseline: Latency & { requestsPerSec: number }; backendWithoutGateway: Latency & { requestsPerSec: number }; baselineBehindGateway: Latency & { requestsPerSec: number }; ratioToBaseline: number; gatewayHopRatio: number; outboxAfterLoad: { eventsPerSec: number | null } };
   eventPipeline: { completeToFrame: Latency; completeToNextOccurrence: Latency; sustained: { completionsPerSec: number; framesPerSec: number } };
   reminderLateness: { reminders: number; fireLateness: Latency; frameLateness: Latency };
   idleRssMb: Record<string, number>;
@@ -29,6 +29,8 @@ const rows: string[][] = [
   ["createTask p50 / p99 ms, ours", `${c.ours.p50Ms} / ${c.ours.p99Ms}`, "", ""],
   ["createTask p50 / p99 ms, baseline", `${c.baseline.p50Ms} / ${c.baseline.p99Ms}`, "", ""],
   ["createTask rps, backend without the gateway (diagnosis)", String(c.backendWithoutGateway.requestsPerSec), "", ""],
+  ["createTask rps, the baseline behind a gateway of its own (diagnosis)", String(c.baselineBehindGateway.requestsPerSec), "", ""],
+  ["`gatewayHopRatio`: baseline behind the gateway ÷ baseline (diagnosis)", String(c.gatewayHopRatio), "", ""],
   ["outbox relay drain after the load, events/s", String(c.outboxAfterLoad.eventsPerSec), "", ""],
   ["complete → `task.completed` frame p50 / p99 ms", `${e.completeToFrame.p50Ms} / ${e.completeToFrame.p99Ms}`, `p99 ≤ ${t.eventPipelineP99Ms}`, ok(e.completeToFrame.p99Ms <= t.eventPipelineP99Ms)],
   ["complete → next occurrence's `task.created` frame p50 / p99 ms", `${e.completeToNextOccurrence.p50Ms} / ${e.completeToNextOccurrence.p99Ms}`, `p99 ≤ ${t.eventPipelineP99Ms}`, ok(e.completeToNextOccurrence.p99Ms <= t.eventPipelineP99Ms)],
