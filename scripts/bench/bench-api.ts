@@ -6,6 +6,9 @@ export async function api<T = Record<string, unknown>>(baseUrl: string, method: 
     method,
     headers: { ...(opts.body !== undefined ? { "content-type": "application/json" } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
     body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+  }).catch((err: Error & { cause?: { code?: string; message?: string } }) => {
+    // undici says only "fetch failed"; the reason (ECONNRESET, ECONNREFUSED, …) is in its cause
+    throw new Error(`${method} ${path}: ${err.message} (${err.cause?.code ?? err.cause?.message ?? "no cause"})`);
   });
   const text = await res.text();
   if (res.status !== expect) throw new Error(`${method} ${path}: HTTP ${res.status} (expected ${expect}) ${text.slice(0, 300)}`);

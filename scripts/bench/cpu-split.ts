@@ -12,6 +12,8 @@ export type CpuGroup = AppId | "runtime" | "postgres" | "load generator";
 interface ProcStat {
   ppid: number;
   ticks: number;
+  /** Of its children that exited and were waited for (cutime + cstime). */
+  reapedTicks: number;
 }
 
 function readStat(pid: number): ProcStat | undefined {
@@ -19,7 +21,7 @@ function readStat(pid: number): ProcStat | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name (field 2) may contain spaces: fields are counted after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), reapedTicks: Number(fields[13]) + Number(fields[14]) };
   } catch {
     return undefined; // exited while we looked
   }
@@ -32,7 +34,11 @@ export interface CpuAccount {
   loadGeneratorPid?: number;
 }
 
-/** Clock ticks by group now. PostgreSQL backends come and go, so they are found anew on each call (those that exited meanwhile are lost: the pools here keep theirs open). */
+/**
+ * Clock ticks by group now. PostgreSQL backends come and go (a pool's idle connection closes after 30 s),
+ * so they are found anew on each call, and the postmaster's count of its reaped children adds those that
+ * exited meanwhile. Only the postmaster's: the runtime's reaped children include the load generator.
+ */
 export function cpuTicks(account: CpuAccount): Map<CpuGroup, number> {
   const stats = new Map<number, ProcStat>();
   for (const entry of readdirSync("/proc")) {
@@ -54,7 +60,10 @@ export function cpuTicks(account: CpuAccount): Map<CpuGroup, number> {
   }
   for (const [pid, s] of stats) if (postmasters.has(pid) || postmasters.has(s.ppid)) groupOf.set(pid, "postgres");
   const ticks = new Map<CpuGroup, number>();
-  for (const [pid, group] of groupOf) ticks.set(group, (ticks.get(group) ?? 0) + (stats.get(pid)?.ticks ?? 0));
+  for (const [pid, group] of groupOf) {
+    const s = stats.get(pid);
+    ticks.set(group, (ticks.get(group) ?? 0) + (s?.ticks ?? 0) + (postmasters.has(pid) ? (s?.reapedTicks ?? 0) : 0));
+  }
   return ticks;
 }
 
