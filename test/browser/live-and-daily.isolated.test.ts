@@ -269,6 +269,29 @@ describe("the web app as a daily tool, in Chromium against the local runtime", f
     await history.locator("li").filter({ hasText: "Reopened" }).waitFor({ timeout: 10_000 });
   });
 
+  it("when Skip and then End series are clicked on a daily task, then it moves to the next day, and then shows the series ended with neither button left", async () => {
+    const due = new Date(Date.now() + 2 * 86_400_000);
+    due.setUTCHours(9, 0, 0, 0);
+    const t = await createTask({ title: "Water the plants", dueAt: due.toISOString(), recurrence: "FREQ=DAILY", timeZone: "UTC" });
+    await createTask({ title: "One-off chore", dueAt: due.toISOString() });
+    const row = taskRow(page, "Water the plants");
+    await row.waitFor({ timeout: 10_000 });
+    await taskRow(page, "One-off chore").waitFor({ timeout: 10_000 });
+    assert.equal(await taskRow(page, "One-off chore").getByRole("button", { name: /^(Skip this occurrence|End the series)/ }).count(), 0, "a task that does not recur offers neither");
+    const before = await row.locator(".meta").innerText();
+
+    await page.getByRole("button", { name: "Skip this occurrence of “Water the plants”" }).click();
+    await page.waitForFunction(([sel, old]) => document.querySelector(sel)?.textContent !== old, [`[data-task-id="${t.id}"] .meta`, before] as const, { timeout: 10_000 });
+    const skipped = await api<Task & { seriesEnded: boolean }>("GET", `/api/tasks/${t.id}`);
+    assert.equal(skipped.dueAt, new Date(due.getTime() + 86_400_000).toISOString(), "the occurrence moved to the series' next day");
+    assert.equal(skipped.status, "pending");
+
+    await page.getByRole("button", { name: "End the series of “Water the plants”" }).click();
+    await row.filter({ hasText: "Series ended" }).waitFor({ timeout: 10_000 });
+    assert.equal(await row.getByRole("button", { name: /^(Skip this occurrence|End the series)/ }).count(), 0, "an ended series offers neither");
+    assert.equal((await api<{ seriesEnded: boolean }>("GET", `/api/tasks/${t.id}`)).seriesEnded, true);
+  });
+
   it("when a task's priority and tags are edited, then its history says what changed in words", async () => {
     await createTask({ title: "Explain me", priority: "medium", tags: ["a", "b"] });
     await taskRow(page, "Explain me").getByRole("button", { name: /Edit/ }).click();

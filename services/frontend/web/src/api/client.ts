@@ -75,6 +75,14 @@ export class ApiClient {
   reopenTask(id: string, version: number) {
     return this.request<Task>("POST", `/api/tasks/${id}/reopen`, undefined, { "if-match": `"${version}"` });
   }
+  /** This occurrence of a series moves to the series' next slot. */
+  skipOccurrence(id: string, version: number) {
+    return this.request<Task>("POST", `/api/tasks/${id}/skip`, undefined, { "if-match": `"${version}"` });
+  }
+  /** This occurrence is the series' last: completing it creates no next one. */
+  endSeries(id: string, version: number) {
+    return this.request<Task>("POST", `/api/tasks/${id}/end-series`, undefined, { "if-match": `"${version}"` });
+  }
   deleteTask(id: string) {
     return this.request<void>("DELETE", `/api/tasks/${id}`);
   }

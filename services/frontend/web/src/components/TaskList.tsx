@@ -11,9 +11,15 @@ interface Props {
   onEdit: (t: Task) => void;
   onDelete: (t: Task) => void;
   onHistory: (t: Task) => void;
+  /** A pending occurrence of a running series: skip it, or make it the last. */
+  onSkip: (t: Task) => void;
+  onEndSeries: (t: Task) => void;
 }
 
-export function TaskList({ tasks, toggling, onToggleDone, onEdit, onDelete, onHistory }: Props) {
+/** A pending occurrence of a series that still goes on. */
+const inRunningSeries = (t: Task) => t.recurrence !== null && !t.seriesEnded && t.status === "pending";
+
+export function TaskList({ tasks, toggling, onToggleDone, onEdit, onDelete, onHistory, onSkip, onEndSeries }: Props) {
   if (tasks.length === 0) return <p class="empty">No tasks match. Add one with “New task”.</p>;
   return (
     <ul class="tasks" aria-label="Tasks">
@@ -51,6 +57,16 @@ export function TaskList({ tasks, toggling, onToggleDone, onEdit, onDelete, onHi
             {t.description && <p class="description">{t.description}</p>}
           </div>
           <div class="task-actions">
+            {inRunningSeries(t) && (
+              <>
+                <button type="button" onClick={() => onSkip(t)} aria-label={`Skip this occurrence of “${t.title}”`} title="Move it to the series' next date">
+                  Skip
+                </button>
+                <button type="button" onClick={() => onEndSeries(t)} aria-label={`End the series of “${t.title}”`} title="Completing this one creates no next occurrence">
+                  End series
+                </button>
+              </>
+            )}
             <button type="button" onClick={() => onHistory(t)} aria-label={`History of “${t.title}”`}>
               History
             </button>

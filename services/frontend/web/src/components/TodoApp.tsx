@@ -4,6 +4,7 @@ import type { Notification, Session, Task, TaskInput, TaskQuery, WebSocketFrame 
 import { LiveUpdates, webSocketUrl, type LiveStatus } from "../live/live-updates";
 import { appendPage, applyTask, matchesQuery, removeTask, type ListState } from "../live/task-list-state";
 import { useShortcuts } from "../shortcuts";
+import { formatWhen } from "../time";
 import { msUntilNextDay, viewQuery, type View } from "../views";
 import { Filters } from "./Filters";
 import { HistoryPanel } from "./HistoryPanel";
@@ -187,6 +188,25 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
     }
   }
 
+  async function skip(t: Task) {
+    try {
+      const moved = await api.skipOccurrence(t.id, t.version);
+      learn(moved);
+      toast({ kind: "info", text: moved.dueAt ? `Skipped: “${moved.title}” is next due ${formatWhen(moved.dueAt, moved.timeZone)}.` : `Skipped “${moved.title}”.` });
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  async function endSeries(t: Task) {
+    try {
+      learn(await api.endSeries(t.id, t.version));
+      toast({ kind: "info", text: `Series ended: completing “${t.title}” creates no next occurrence. Changing its repeat rule starts a new series.` });
+    } catch (err) {
+      showError(err);
+    }
+  }
+
   // Deleting waits out the undo window before it reaches the server, so undo loses nothing.
   function remove(t: Task) {
     setHidden((h) => new Set(h).add(t.id));
@@ -295,7 +315,7 @@ export function TodoApp({ api, session, onSignOut }: { api: ApiClient; session: 
         <Filters query={filters} onChange={setFilters} searchRef={searchRef} dayView={view !== "all"} />
         {loadError && <p class="form-error" role="alert">{loadError}</p>}
         <section aria-label="Task list" aria-busy={loadedKey !== JSON.stringify(query)} data-testid="task-list">
-          <TaskList tasks={visible} toggling={toggling} onToggleDone={toggleDone} onEdit={(t) => setEditing(t)} onDelete={remove} onHistory={setHistoryOf} />
+          <TaskList tasks={visible} toggling={toggling} onToggleDone={toggleDone} onEdit={(t) => setEditing(t)} onDelete={remove} onHistory={setHistoryOf} onSkip={skip} onEndSeries={endSeries} />
         </section>
         {nextCursor && (
           <button type="button" onClick={loadMore}>
