@@ -21,12 +21,19 @@ const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTF
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /**
+ * How long an idle connection to an app is kept: daprd's app channel is a clone of Go's
+ * `http.DefaultTransport` (dapr v1.18.3 `pkg/runtime/channels/channels.go`), whose IdleConnTimeout is
+ * 90 s; below the services' keep-alive (run-service.ts), so the sidecar closes it first.
+ */
+export const APP_CHANNEL_IDLE_CONN_TIMEOUT_MS = 90_000;
+
+/**
  * node:http over one keep-alive agent, not fetch: every delivery, job callback and invocation crosses
  * this channel, and undici's fetch cost about 230 µs more CPU per call than node:http on this machine
  * (client and server in one process, 4,000 POSTs each way; the runtime spent 4–5 % of its time in undici
  * under `npm run bench`'s create load).
  */
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: APP_CHANNEL_IDLE_CONN_TIMEOUT_MS });
 
 export function callApp(
   baseUrl: string | undefined,

@@ -84,6 +84,15 @@ function boundSlowClients(server: Server): void {
 }
 
 /**
+ * How long an idle upstream connection is kept: Traefik's default (v3.5.3 `pkg/config/static/static_config.go`,
+ * serversTransport idleConnTimeout 90 s), below the services' keep-alive (run-service.ts), so the gateway
+ * closes it first. Node applies a server's `Keep-Alive: timeout=` hint only to an agent that has a timeout
+ * of its own (Node 20 `_http_agent.js` keepSocketAlive); without one a free socket is kept until the
+ * server closes it.
+ */
+export const INGRESS_IDLE_CONN_TIMEOUT_MS = 90_000;
+
+/**
  * The one public port, in the role of the cluster Ingress: routes by path prefix from topology.ts,
  * proxies WebSocket upgrades on /ws, never forwards /internal/* or /metrics, and adds the runtime's own
  * `/readyz` and `/healthz`. `/metrics/<app-id>` is on a second, loopback-only listener.
@@ -96,7 +105,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // No cap on sockets in use: a request holds its upstream socket until its body has arrived, so with
   // a cap (it was 256) 300 clients sending bodies slowly held every socket and the whole API stalled
   // behind them. Slow clients are bounded at the listener instead (see boundSlowClients).
-  const upstream = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
+  const upstream = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, timeout: INGRESS_IDLE_CONN_TIMEOUT_MS });
   proxy.on("error", (err, _req, target) => {
     opts.log.warn({ err: err.message }, "proxy error");
     if (target && "writeHead" in target) sendJson(target as ServerResponse, 502, errorBody("bad_gateway", "the service did not answer"));

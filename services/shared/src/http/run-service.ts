@@ -24,10 +24,21 @@ export interface ListenOptions {
   onServer?: (server: Server) => void;
 }
 
+/**
+ * How long a service keeps an idle keep-alive connection: longer than every client that keeps idle
+ * connections to it, so that the client, not the service, closes one. When the service closes first, a
+ * request the client sends at that moment fails, and Go's transport resends only replayable requests:
+ * Traefik answers such a POST with 502. Traefik v3.5.3 keeps idle upstream connections 90 s
+ * (`pkg/config/static/static_config.go`, serversTransport idleConnTimeout), and daprd v1.18.3's app
+ * channel is a clone of Go's `http.DefaultTransport`, also 90 s (`pkg/runtime/channels/channels.go`).
+ * The local gateway and sidecar keep theirs as long (gateway.ts, app-channel.ts).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 95_000;
+
 /** Listens on a port (0 = any free one) and returns the address, so tests start services in-process. */
 export async function listen(opts: ListenOptions): Promise<RunningService> {
   const server = createServer(opts.handler);
-  server.keepAliveTimeout = 65_000;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   opts.onServer?.(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
