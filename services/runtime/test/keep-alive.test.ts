@@ -5,6 +5,7 @@ import { createLogger } from "../../shared/src/telemetry/logger";
 import { KEEP_ALIVE_TIMEOUT_MS, listen } from "../../shared/src/http/run-service";
 import { APP_CHANNEL_IDLE_CONN_TIMEOUT_MS } from "../src/dapr/app-channel";
 import { INGRESS_IDLE_CONN_TIMEOUT_MS } from "../src/gateway/gateway";
+import { testDapr } from "./support/sidecar-fixture";
 
 /**
  * Who closes an idle keep-alive connection: it must be the client (the Ingress, daprd's app channel, and
@@ -47,6 +48,22 @@ describe("keep-alive: the client closes an idle connection before the service do
     } finally {
       untimed.destroy();
       timed.destroy();
+    }
+  });
+
+  it("an idle connection of an app to its sidecar stays open past Node's 5 s default, as daprd keeps it", async function () {
+    this.timeout(20_000);
+    const dapr = testDapr();
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const sidecar = await dapr.addApp("probe", "http://127.0.0.1:9");
+      const { port } = new URL(sidecar.url);
+      await new Promise<void>((resolve, reject) => get({ port, host: "127.0.0.1", path: "/v1.0/healthz/outbound", agent }, (res) => res.resume().on("end", resolve)).on("error", reject));
+      await new Promise((r) => setTimeout(r, 6500)); // Node closes idle connections 5 s + up to 1 s after the answer
+      assert.equal(Object.values(agent.freeSockets).flat().length, 1, "the sidecar did not close the idle connection");
+    } finally {
+      agent.destroy();
+      await dapr.stop();
     }
   });
 });

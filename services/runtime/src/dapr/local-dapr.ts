@@ -123,6 +123,11 @@ export class LocalDapr {
       healthy: () => this.#healthy,
     });
     const server = createServer(app);
+    // daprd keeps an app's idle connections to its API open: its http.Server sets ReadHeaderTimeout
+    // only, and Go has no idle timeout without IdleTimeout or ReadTimeout (dapr v1.18.3
+    // pkg/api/http/server.go). Node's default would close them after 5 s, and a publish sent at that
+    // moment fails; 0 turns that off, as daprd.
+    server.keepAliveTimeout = 0;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve());
