@@ -19,6 +19,7 @@ import {
   hpaManifest,
   pdbManifest,
   serviceManifest,
+  SHUTDOWN_TIMEOUT_S,
 } from "./workload-manifests";
 
 /** Arguments of {@link TodoApp}. */
@@ -148,7 +149,7 @@ export class TodoApp extends pulumi.ComponentResource {
 
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
-      { metadata: { name: SERVICE_CONFIG_MAP, namespace: ns, labels }, data: { LOG_LEVEL: args.logLevel, SHUTDOWN_TIMEOUT_S: "10" } },
+      { metadata: { name: SERVICE_CONFIG_MAP, namespace: ns, labels }, data: { LOG_LEVEL: args.logLevel, SHUTDOWN_TIMEOUT_S: String(SHUTDOWN_TIMEOUT_S) } },
       inNs,
     );
 

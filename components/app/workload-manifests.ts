@@ -82,6 +82,22 @@ export function daprAnnotations(app: AppDefinition, sidecar: ResourceSpec): Reco
 
 const imageTag = (image: string) => image.slice(image.lastIndexOf(":") + 1);
 
+/**
+ * How long a public app keeps serving after its pod is told to stop. Kubernetes sends SIGTERM while the
+ * pod's removal from the endpoints is still on its way to Traefik, which applies provider changes at
+ * most every 2 s (traefik v3.5.3 `cmd/configuration.go`, providersThrottleDuration) and meanwhile sends
+ * requests to the pod; a service that stopped listening at once would refuse them, and Traefik answers
+ * those with 502. The preStop sleep runs before the SIGTERM; the grace period covers it, the drain
+ * (SHUTDOWN_TIMEOUT_S) and the closers.
+ */
+export const ENDPOINT_REMOVAL_DELAY_S = 5;
+/** How long a service drains its requests after SIGTERM (the services' SHUTDOWN_TIMEOUT_S). */
+export const SHUTDOWN_TIMEOUT_S = 10;
+export const TERMINATION_GRACE_PERIOD_S = 30;
+
+/** Reached through the Ingress (topology's ingress paths), so Traefik may still route to a stopping pod. */
+const isPublic = (app: AppDefinition) => app.ingressPath !== undefined || (app.extraIngressPaths?.length ?? 0) > 0;
+
 export function deploymentManifest(o: WorkloadOptions) {
   const { app } = o;
   const version = imageTag(o.image);
@@ -111,7 +127,7 @@ export function deploymentManifest(o: WorkloadOptions) {
           // Only the Dapr sidecar needs an API token (Kubernetes secret store); the frontend gets none.
           serviceAccountName: o.serviceAccountName,
           automountServiceAccountToken: app.dapr,
-          terminationGracePeriodSeconds: 30,
+          terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_S,
           ...(o.imagePullSecrets.length ? { imagePullSecrets: o.imagePullSecrets.map((name) => ({ name })) } : {}),
           securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
           containers: [
@@ -136,6 +152,7 @@ export function deploymentManifest(o: WorkloadOptions) {
                 seccompProfile: { type: "RuntimeDefault" },
               },
               volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              ...(isPublic(app) ? { lifecycle: { preStop: { sleep: { seconds: ENDPOINT_REMOVAL_DELAY_S } } } } : {}),
             },
           ],
           volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],

@@ -138,6 +138,21 @@ describe("local stack (Minikube) under mocks", () => {
     }
   });
 
+  it("when a public app's pod stops, then it keeps serving until Traefik has seen its endpoint go, within the grace period", () => {
+    const shutdownS = Number(one("ConfigMap", "todo-service-config").data.SHUTDOWN_TIMEOUT_S);
+    for (const a of apps) {
+      const pod = one("Deployment", a.id).spec.template.spec;
+      const preStop = pod.containers[0].lifecycle?.preStop;
+      if (a.ingressPath || a.extraIngressPaths?.length) {
+        // Traefik applies provider changes at most every 2 s (v3.5.3 providersThrottleDuration)
+        assert.ok(preStop?.sleep?.seconds > 2, `${a.id}: a preStop sleep longer than Traefik's 2 s throttle`);
+        assert.ok(pod.terminationGracePeriodSeconds >= preStop.sleep.seconds + shutdownS + 5, `${a.id}: the grace period covers the sleep and the drain`);
+      } else {
+        assert.equal(preStop, undefined, `${a.id} is reached only through its sidecar: nothing to wait for`);
+      }
+    }
+  });
+
   it("when the stack runs, then backend and event-processor have HPAs and every service a PDB and a Service", () => {
     assert.deepEqual(ofKind("HorizontalPodAutoscaler").map((h) => h.spec.scaleTargetRef.name).sort(), ["backend", "event-processor"]);
     assert.equal(one("HorizontalPodAutoscaler", "backend").spec.maxReplicas, 4);
